@@ -1,0 +1,1 @@
+//! placeholder: the endpoint → scope catalog (being written)

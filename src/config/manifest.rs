@@ -1,0 +1,422 @@
+//! Reads Miro's app manifest (the YAML behind App settings > "Edit in Manifest") into
+//! [`Config`]. This file owns the mapping from manifest fields to the config model, the type
+//! checks on the fields that are mapped, and the line and column of every mapped value.
+//!
+//! Mapping: `redirectUris` → `redirect_uris` (a list, or a single string as seen in Miro's
+//! examples), `redirectUriForSdk` → `sdk_redirect_uri` (`""` means none), `scopes` →
+//! `scopes`, `sdkUri` → `sdk_uri`, and `uses_web_sdk` is true when `sdkUri` is non-empty,
+//! false otherwise (the manifest is the app's whole settings: no `sdkUri`, no Web SDK app).
+//! The manifest carries no client id and no token-expiry choice, so those stay `None`.
+//!
+//! Unknown fields are accepted and ignored: the manifest is Miro's format, not ours, and Miro
+//! may add fields at any time; failing on them would make the tool reject valid exports.
+//! For the same reason the fields that are not mapped (`appName`, `sdkVersion`,
+//! `boardPicker`, `icons`) are not type-checked: Miro validates them when the manifest is
+//! saved.
+//!
+//! How positions are found: serde_norway has no spans, but every error raised while a node
+//! is being deserialized carries that node's mark from libyaml. To locate a value, a small
+//! probe deserializer walks the document to it (by key and list index) and fails there on
+//! purpose; the failure's `location()` is the value's position. The positions therefore
+//! come from the same YAML parser that read the values (flow or block lists, quotes,
+//! comments, anchors), with no hand-written YAML scanning. Each probe re-parses the text,
+//! which is fine for manifests (a few dozen lines). For block scalars (`sdkUri: >-`) libyaml
+//! marks the `>`; the position is moved to the first line of the scalar's text, where the
+//! URL actually is.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+use serde_norway::{Mapping, Value};
+
+use super::{AppConfig, Config, ConfigFormat, Located, MiroConfig};
+use crate::error::{ConfigError, Position};
+
+/// The manifest fields this tool knows. Only `sdkUri`, `scopes`, `redirectUris` and
+/// `redirectUriForSdk` are mapped; the others mark the text as a manifest.
+pub const MANIFEST_KEYS: &[&str] = &[
+    "appName",
+    "sdkVersion",
+    "sdkUri",
+    "scopes",
+    "redirectUris",
+    "redirectUriForSdk",
+    "boardPicker",
+    "icons",
+];
+
+/// Parses app manifest YAML; `path` is used in messages and stored in [`Config::path`].
+///
+/// The document must be a mapping with at least one field from [`MANIFEST_KEYS`]; nothing
+/// else is required, since a manifest Miro exported is taken as it is.
+pub fn parse_manifest(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let file = Manifest { text, path };
+
+    let doc: Value = serde_norway::from_str(text).map_err(|err| file.yaml_error(&err))?;
+    let map = match doc {
+        Value::Null => {
+            return Err(file.semantic(
+                "the manifest is empty: expected Miro's app manifest with appName, scopes and \
+                 redirectUris",
+            ))
+        }
+        Value::Mapping(map) => map,
+        other => {
+            return Err(file.at(
+                &[],
+                format!(
+                    "the manifest is {}: expected a mapping of fields such as appName, scopes \
+                     and redirectUris",
+                    describe(&other)
+                ),
+            ))
+        }
+    };
+    if !MANIFEST_KEYS.iter().any(|k| map.contains_key(*k)) {
+        return Err(file.semantic(no_manifest_keys(&map)));
+    }
+
+    let mut app = AppConfig {
+        redirect_uris: file.strings(&map, "redirectUris", true)?,
+        sdk_redirect_uri: file.string(&map, "redirectUriForSdk")?,
+        scopes: file.strings(&map, "scopes", false)?,
+        sdk_uri: file.string(&map, "sdkUri")?,
+        ..AppConfig::default()
+    };
+    app.uses_web_sdk = Some(match &app.sdk_uri {
+        Some(uri) => Located {
+            value: true,
+            line: uri.line,
+            column: uri.column,
+        },
+        None if map.contains_key("sdkUri") => file.located(false, &[Step::Key("sdkUri")]),
+        None => Located::unplaced(false),
+    });
+
+    Ok(Config {
+        path: Some(path.to_path_buf()),
+        format: ConfigFormat::Manifest,
+        app,
+        miro: MiroConfig::default(),
+    })
+}
+
+/// The message for a YAML mapping with none of the manifest fields.
+fn no_manifest_keys(map: &Mapping) -> String {
+    let toml_keys: Vec<&str> = map
+        .keys()
+        .filter_map(Value::as_str)
+        .filter(|k| super::toml::APP_KEYS.contains(k) || *k == "app")
+        .collect();
+    if toml_keys.is_empty() {
+        format!(
+            "no manifest fields found: expected Miro's app manifest with fields such as {}",
+            MANIFEST_KEYS.join(", ")
+        )
+    } else {
+        format!(
+            "no manifest fields found, but {} look like miro-oauth.toml keys: write them as \
+             toml under [app] (client_id = \"…\"), or use the manifest fields {}",
+            toml_keys.join(", "),
+            MANIFEST_KEYS.join(", ")
+        )
+    }
+}
+
+/// The text and path being parsed.
+struct Manifest<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Manifest<'_> {
+    /// The position of the node at `path`, or 0:0 when the probe cannot reach it.
+    fn position(&self, path: &[Step]) -> Position {
+        probe(self.text, path)
+            .map(|offset| Position::at_offset(self.text, skip_block_indicator(self.text, offset)))
+            .unwrap_or(Position { line: 0, column: 0 })
+    }
+
+    fn located<T>(&self, value: T, path: &[Step]) -> Located<T> {
+        let p = self.position(path);
+        Located {
+            value,
+            line: p.line,
+            column: p.column,
+        }
+    }
+
+    fn at(&self, path: &[Step], message: impl Into<String>) -> ConfigError {
+        let mut position = self.position(path);
+        if position.line == 0 {
+            position = Position { line: 1, column: 1 };
+        }
+        ConfigError::Invalid {
+            path: self.path.display().to_string(),
+            position,
+            message: message.into(),
+        }
+    }
+
+    fn semantic(&self, message: impl Into<String>) -> ConfigError {
+        ConfigError::Semantic {
+            path: self.path.display().to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A serde_norway error as one line at its position (libyaml's byte index).
+    fn yaml_error(&self, err: &serde_norway::Error) -> ConfigError {
+        let message = clean_yaml_message(&err.to_string());
+        match err.location() {
+            Some(loc) => ConfigError::Invalid {
+                path: self.path.display().to_string(),
+                position: Position::at_offset(self.text, loc.index()),
+                message,
+            },
+            None => self.semantic(message),
+        }
+    }
+
+    /// An optional string field; null and `""` mean none.
+    fn string(&self, map: &Mapping, key: &str) -> Result<Option<Located<String>>, ConfigError> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(self.located(s.clone(), &[Step::Key(key)]))),
+            Some(other) => Err(self.at(
+                &[Step::Key(key)],
+                format!("`{key}` is {}: expected a string", describe(other)),
+            )),
+        }
+    }
+
+    /// A list of strings; null means empty. With `single`, a plain string is a one-item
+    /// list (`""` an empty one).
+    fn strings(
+        &self,
+        map: &Mapping,
+        key: &str,
+        single: bool,
+    ) -> Result<Vec<Located<String>>, ConfigError> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::String(s)) if single && s.is_empty() => Ok(Vec::new()),
+            Some(Value::String(s)) if single => {
+                Ok(vec![self.located(s.clone(), &[Step::Key(key)])])
+            }
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let at = [Step::Key(key), Step::Index(i)];
+                    match item {
+                        Value::String(s) => Ok(self.located(s.clone(), &at)),
+                        other => Err(self.at(
+                            &at,
+                            format!(
+                                "item {} of `{key}` is {}: expected a list of strings",
+                                i + 1,
+                                describe(other)
+                            ),
+                        )),
+                    }
+                })
+                .collect(),
+            Some(other) => Err(self.at(
+                &[Step::Key(key)],
+                format!("`{key}` is {}: expected a list of strings", describe(other)),
+            )),
+        }
+    }
+}
+
+/// What a YAML value is, for messages.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "empty".to_string(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Sequence(_) => "a list".to_string(),
+        Value::Mapping(_) => "a mapping".to_string(),
+        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+    }
+}
+
+/// serde_norway's message without its " at line L column C" parts (the position is reported
+/// separately), on one line, lower-case first.
+fn clean_yaml_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 4..];
+        let skip = position_suffix_len(after);
+        if skip == 0 {
+            out.push_str(" at ");
+        }
+        rest = &after[skip..];
+    }
+    out.push_str(rest);
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = out.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "invalid yaml".to_string(),
+    }
+}
+
+/// The length of "line 3 column 7" or "position 12" at the start of `s`, or 0.
+fn position_suffix_len(s: &str) -> usize {
+    fn number(s: &str) -> usize {
+        s.bytes().take_while(u8::is_ascii_digit).count()
+    }
+    if let Some(r) = s.strip_prefix("line ") {
+        let n = number(r);
+        if n > 0 {
+            if let Some(c) = r[n..].strip_prefix(" column ") {
+                let m = number(c);
+                if m > 0 {
+                    return "line ".len() + n + " column ".len() + m;
+                }
+            }
+        }
+    } else if let Some(r) = s.strip_prefix("position ") {
+        let n = number(r);
+        if n > 0 {
+            return "position ".len() + n;
+        }
+    }
+    0
+}
+
+/// For a block scalar (`|` or `>` indicator at `offset`), the offset of the first
+/// non-blank character of its text; otherwise `offset` unchanged.
+fn skip_block_indicator(text: &str, offset: usize) -> usize {
+    let Some(rest) = text.get(offset..) else {
+        return offset;
+    };
+    if !rest.starts_with(['|', '>']) {
+        return offset;
+    }
+    let Some(nl) = rest.find('\n') else {
+        return offset;
+    };
+    let mut pos = offset + nl + 1;
+    for line in text[pos..].split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        if !line.trim().is_empty() {
+            return pos + indent;
+        }
+        pos += line.len();
+    }
+    offset
+}
+
+/// One step of the way to a node: a mapping key or a list index.
+#[derive(Clone, Copy, Debug)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The message the probe fails with on reaching its node.
+const FOUND: &str = "\u{1}miro-oauth probe reached its node\u{1}";
+
+/// The byte offset of the node at `path`, found by failing there on purpose (see the module
+/// docs).
+fn probe(text: &str, path: &[Step]) -> Option<usize> {
+    let result = Probe(path).deserialize(serde_norway::Deserializer::from_str(text));
+    match result {
+        Err(err) if err.to_string().contains(FOUND) => err.location().map(|l| l.index()),
+        _ => None,
+    }
+}
+
+/// Walks to the node at its path and fails there with [`FOUND`].
+struct Probe<'p>(&'p [Step<'p>]);
+
+impl Probe<'_> {
+    fn leaf<T, E: de::Error>(&self) -> Result<T, E> {
+        if self.0.is_empty() {
+            Err(E::custom(FOUND))
+        } else {
+            Err(E::custom("probe: path goes through a scalar"))
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Probe<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Probe<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any yaml node")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.leaf()
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.leaf()
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.leaf()
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.leaf()
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        self.leaf()
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.leaf()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.leaf()
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        self.leaf()
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        match self.0.split_first() {
+            None => Err(de::Error::custom(FOUND)),
+            Some((Step::Index(i), rest)) => {
+                for _ in 0..*i {
+                    if seq.next_element::<IgnoredAny>()?.is_none() {
+                        return Err(de::Error::custom("probe: index out of range"));
+                    }
+                }
+                seq.next_element_seed(Probe(rest))?;
+                Err(de::Error::custom("probe: index out of range"))
+            }
+            Some((Step::Key(_), _)) => Err(de::Error::custom("probe: expected a mapping")),
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        match self.0.split_first() {
+            None => Err(de::Error::custom(FOUND)),
+            Some((Step::Key(key), rest)) => {
+                while let Some(k) = map.next_key::<Value>()? {
+                    if k.as_str() == Some(*key) {
+                        map.next_value_seed(Probe(rest))?;
+                        break;
+                    }
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Err(de::Error::custom("probe: key not found"))
+            }
+            Some((Step::Index(_), _)) => Err(de::Error::custom("probe: expected a list")),
+        }
+    }
+}

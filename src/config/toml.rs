@@ -1,0 +1,600 @@
+//! Reads `miro-oauth.toml`, the tool's own config format, into [`Config`]. This file owns the
+//! list of accepted keys, their types, and the messages for unknown keys (with did-you-mean),
+//! wrong types and syntax errors, plus the line and column of every value.
+//!
+//! How positions are found: toml 0.8 has no spanned document tree, but its deserializer hands
+//! out byte spans through [`toml::Spanned`]. The text is checked once for syntax (giving the
+//! toml error's own span), then deserialized into small span-carrying shapes: first the
+//! top-level keys, then (once `[app]` and `[miro]` are known to be tables) the keys and values
+//! inside them. Values go through `Item`, which accepts every TOML type and keeps a span for
+//! each array element, so a wrong type becomes one of our messages instead of serde's.
+
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{AppConfig, Config, ConfigFormat, Located, MiroConfig};
+use crate::error::{ConfigError, Position};
+
+/// The keys accepted in `[app]`, in the order messages list them.
+///
+/// All but `sdk_uri` are the CLI spec's contract. `sdk_uri` is the manifest's `sdkUri`: it
+/// is accepted so that everything a manifest can say can also be said in TOML (the
+/// `config-sdk-uri-insecure` rule reads it).
+pub const APP_KEYS: &[&str] = &[
+    "client_id",
+    "client_secret_env",
+    "client_secret",
+    "redirect_uris",
+    "sdk_redirect_uri",
+    "scopes",
+    "expiring_tokens",
+    "uses_web_sdk",
+    "sdk_uri",
+];
+
+/// The keys accepted in the optional `[miro]` table.
+pub const MIRO_KEYS: &[&str] = &["auth_url", "api_url"];
+
+/// The tables accepted at the top level.
+pub const TABLES: &[&str] = &["app", "miro"];
+
+/// Parses `miro-oauth.toml` text; `path` is used in messages and stored in
+/// [`Config::path`].
+///
+/// Every key of `[app]` is optional (rules that need a missing key are skipped), but the
+/// `[app]` table itself is required. An empty `sdk_redirect_uri` or `sdk_uri` means none,
+/// as `""` does in the manifest. When `uses_web_sdk` is absent and `sdk_uri` is set,
+/// `uses_web_sdk` is taken as true (placed at `sdk_uri`), as for a manifest.
+pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let file = FileCtx { text, path };
+
+    // Syntax first: this is the only error that can come from the toml crate itself.
+    if let Err(err) = toml::from_str::<toml::Table>(text) {
+        return Err(file.syntax_error(&err));
+    }
+
+    let top: Vec<(Spanned<String>, Spanned<Item>)> = toml::from_str::<Entries>(text)
+        .map_err(|err| file.syntax_error(&err))?
+        .0;
+    if top.is_empty() {
+        return Err(file.semantic(
+            "the config is empty: expected an [app] table with client_id, redirect_uris and scopes",
+        ));
+    }
+    let mut has_app = false;
+    let mut has_miro = false;
+    for (key, value) in sorted(top) {
+        let name = key.get_ref().as_str();
+        match (name, value.get_ref()) {
+            ("app", Item::Table) => has_app = true,
+            ("miro", Item::Table) => has_miro = true,
+            ("app" | "miro", Item::Array(items))
+                if items.iter().all(|i| matches!(i.get_ref(), Item::Table))
+                    && !items.is_empty() =>
+            {
+                return Err(file.at(
+                    key.span().start,
+                    format!(
+                        "found an array of tables [[{name}]]: expected a single [{name}] table"
+                    ),
+                ));
+            }
+            ("app" | "miro", other) => {
+                return Err(file.at(
+                    value.span().start,
+                    format!(
+                        "`{name}` is {}: expected a table, written [{name}] on its own line",
+                        other.describe()
+                    ),
+                ));
+            }
+            (_, _) => return Err(file.at(key.span().start, unknown_top_level(name))),
+        }
+    }
+    if !has_app {
+        return Err(file.semantic(
+            "no [app] table: expected an [app] table with client_id, redirect_uris and scopes",
+        ));
+    }
+
+    let sections: Sections = toml::from_str(text).map_err(|err| file.syntax_error(&err))?;
+    let mut app = AppConfig::default();
+    for (key, value) in sorted(sections.app.map(|e| e.0).unwrap_or_default()) {
+        file.app_entry(&mut app, &key, value)?;
+    }
+    if app.uses_web_sdk.is_none() {
+        if let Some(sdk_uri) = &app.sdk_uri {
+            app.uses_web_sdk = Some(Located {
+                value: true,
+                line: sdk_uri.line,
+                column: sdk_uri.column,
+            });
+        }
+    }
+
+    let mut miro = MiroConfig::default();
+    if has_miro {
+        for (key, value) in sorted(sections.miro.map(|e| e.0).unwrap_or_default()) {
+            file.miro_entry(&mut miro, &key, value)?;
+        }
+    }
+
+    Ok(Config {
+        path: Some(path.to_path_buf()),
+        format: ConfigFormat::Toml,
+        app,
+        miro,
+    })
+}
+
+/// The text and path being parsed, for turning spans into errors and positions.
+struct FileCtx<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl FileCtx<'_> {
+    fn position(&self, offset: usize) -> Position {
+        Position::at_offset(self.text, offset)
+    }
+
+    fn located<T>(&self, value: T, offset: usize) -> Located<T> {
+        let p = self.position(offset);
+        Located {
+            value,
+            line: p.line,
+            column: p.column,
+        }
+    }
+
+    fn at(&self, offset: usize, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.display().to_string(),
+            position: self.position(offset),
+            message: message.into(),
+        }
+    }
+
+    fn semantic(&self, message: impl Into<String>) -> ConfigError {
+        ConfigError::Semantic {
+            path: self.path.display().to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A toml error as one readable line at the toml error's position.
+    fn syntax_error(&self, err: &toml::de::Error) -> ConfigError {
+        let offset = err.span().map(|s| s.start).unwrap_or(0);
+        let raw = one_line(err.message());
+        if raw.contains("too large to fit") {
+            if let Some(message) = self.large_integer_message(offset) {
+                return self.at(offset, message);
+            }
+        }
+        self.at(offset, raw)
+    }
+
+    /// `client_id = 99999999999999999999` fails inside the toml parser; say what to do.
+    fn large_integer_message(&self, offset: usize) -> Option<String> {
+        let offset = offset.min(self.text.len());
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let line = self.text.get(line_start..line_end)?;
+        let (key, value) = line.split_once('=')?;
+        let key = key.trim().trim_matches('"');
+        let key = key.rsplit('.').next().unwrap_or(key).trim();
+        let digits: String = value
+            .trim()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '_')
+            .collect();
+        if key != "client_id" || digits.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "client_id {digits} is too large for a toml integer (toml integers are signed \
+             64-bit, and many 19-digit Miro client ids overflow): expected a quoted string, \
+             client_id = \"{digits}\""
+        ))
+    }
+
+    fn app_entry(
+        &self,
+        app: &mut AppConfig,
+        key: &Spanned<String>,
+        value: Spanned<Item>,
+    ) -> Result<(), ConfigError> {
+        let name = key.get_ref().as_str();
+        match name {
+            "client_id" => app.client_id = Some(self.client_id(value)?),
+            "client_secret_env" => app.client_secret_env = Some(self.string(name, value)?),
+            "client_secret" => app.client_secret = Some(self.string(name, value)?),
+            "redirect_uris" => app.redirect_uris = self.strings(name, value)?,
+            "sdk_redirect_uri" => app.sdk_redirect_uri = non_empty(self.string(name, value)?),
+            "scopes" => app.scopes = self.strings(name, value)?,
+            "expiring_tokens" => app.expiring_tokens = Some(self.boolean(name, value)?),
+            "uses_web_sdk" => app.uses_web_sdk = Some(self.boolean(name, value)?),
+            "sdk_uri" => app.sdk_uri = non_empty(self.string(name, value)?),
+            _ => {
+                return Err(self.at(
+                    key.span().start,
+                    unknown_key(name, "app", APP_KEYS, &[("miro", MIRO_KEYS)]),
+                ))
+            }
+        }
+        Ok(())
+    }
+
+    fn miro_entry(
+        &self,
+        miro: &mut MiroConfig,
+        key: &Spanned<String>,
+        value: Spanned<Item>,
+    ) -> Result<(), ConfigError> {
+        let name = key.get_ref().as_str();
+        let slot = match name {
+            "auth_url" => &mut miro.auth_url,
+            "api_url" => &mut miro.api_url,
+            _ => {
+                return Err(self.at(
+                    key.span().start,
+                    unknown_key(name, "miro", MIRO_KEYS, &[("app", APP_KEYS)]),
+                ))
+            }
+        };
+        let start = value.span().start;
+        let url = self.string(name, value)?.value;
+        // MiroConfig keeps no positions, so a bad URL must be caught here to be placed.
+        match url::Url::parse(&url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => {}
+            _ => {
+                return Err(self.at(
+                    start,
+                    format!(
+                        "`{name}` is {}: expected an absolute http(s) url such as {}",
+                        quote(&url),
+                        default_url(name)
+                    ),
+                ))
+            }
+        }
+        *slot = url;
+        Ok(())
+    }
+
+    fn client_id(&self, value: Spanned<Item>) -> Result<Located<String>, ConfigError> {
+        let start = value.span().start;
+        match value.into_inner() {
+            Item::String(s) => Ok(self.located(s, start)),
+            Item::Integer(n) => Err(self.at(
+                start,
+                format!(
+                    "`client_id` is the integer {n}: expected a quoted string, \
+                     client_id = \"{n}\" (toml integers are signed 64-bit, and many 19-digit \
+                     Miro client ids overflow them)"
+                ),
+            )),
+            other => Err(self.at(
+                start,
+                format!(
+                    "`client_id` is {}: expected a quoted string such as \
+                     client_id = \"3458764512345678901\"",
+                    other.describe()
+                ),
+            )),
+        }
+    }
+
+    fn string(&self, name: &str, value: Spanned<Item>) -> Result<Located<String>, ConfigError> {
+        let start = value.span().start;
+        match value.into_inner() {
+            Item::String(s) => Ok(self.located(s, start)),
+            other => Err(self.at(
+                start,
+                format!("`{name}` is {}: expected a quoted string", other.describe()),
+            )),
+        }
+    }
+
+    fn strings(
+        &self,
+        name: &str,
+        value: Spanned<Item>,
+    ) -> Result<Vec<Located<String>>, ConfigError> {
+        let start = value.span().start;
+        match value.into_inner() {
+            Item::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let start = item.span().start;
+                    match item.into_inner() {
+                        Item::String(s) => Ok(self.located(s, start)),
+                        other => Err(self.at(
+                            start,
+                            format!(
+                                "item {} of `{name}` is {}: expected a list of strings",
+                                i + 1,
+                                other.describe()
+                            ),
+                        )),
+                    }
+                })
+                .collect(),
+            Item::String(s) => Err(self.at(
+                start,
+                format!(
+                    "`{name}` is a single string: expected a list of strings, {name} = [{}]",
+                    quote(&s)
+                ),
+            )),
+            other => Err(self.at(
+                start,
+                format!(
+                    "`{name}` is {}: expected a list of strings",
+                    other.describe()
+                ),
+            )),
+        }
+    }
+
+    fn boolean(&self, name: &str, value: Spanned<Item>) -> Result<Located<bool>, ConfigError> {
+        let start = value.span().start;
+        match value.into_inner() {
+            Item::Boolean(b) => Ok(self.located(b, start)),
+            Item::String(s) if matches!(s.as_str(), "true" | "false") => Err(self.at(
+                start,
+                format!("`{name}` is the string \"{s}\": expected true or false, without quotes"),
+            )),
+            other => Err(self.at(
+                start,
+                format!("`{name}` is {}: expected true or false", other.describe()),
+            )),
+        }
+    }
+}
+
+/// The default URL for a `[miro]` key, for messages.
+fn default_url(key: &str) -> String {
+    let d = MiroConfig::default();
+    if key == "api_url" {
+        d.api_url
+    } else {
+        d.auth_url
+    }
+}
+
+/// Entries in file order (the deserialized maps are keyed by name).
+fn sorted(
+    mut entries: Vec<(Spanned<String>, Spanned<Item>)>,
+) -> Vec<(Spanned<String>, Spanned<Item>)> {
+    entries.sort_by_key(|(k, _)| k.span().start);
+    entries
+}
+
+fn non_empty(value: Located<String>) -> Option<Located<String>> {
+    (!value.value.is_empty()).then_some(value)
+}
+
+/// A string quoted for a message, shortened when long.
+fn quote(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() > MAX {
+        let cut: String = s.chars().take(MAX).collect();
+        format!("{:?}", cut + "…")
+    } else {
+        format!("{s:?}")
+    }
+}
+
+/// Joins a multi-line toml message into one line with a lower-case start.
+fn one_line(message: &str) -> String {
+    let joined = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => "invalid toml".to_string(),
+    }
+}
+
+/// The message for a top-level key that is not `app` or `miro`.
+fn unknown_top_level(name: &str) -> String {
+    if APP_KEYS.contains(&name) {
+        return format!("`{name}` is outside any table: expected it under [app]");
+    }
+    if MIRO_KEYS.contains(&name) {
+        return format!("`{name}` is outside any table: expected it under [miro]");
+    }
+    match did_you_mean(name, TABLES) {
+        Some(s) => format!(
+            "unknown table `{name}`; did you mean [{s}]? expected [app] and optionally [miro]"
+        ),
+        None => format!("unknown table `{name}`: expected [app] and optionally [miro]"),
+    }
+}
+
+/// The message for an unknown key in `[table]`, naming the valid keys, a close match, or the
+/// other table the key belongs in.
+fn unknown_key(name: &str, table: &str, valid: &[&str], others: &[(&str, &[&str])]) -> String {
+    let list = valid.join(", ");
+    for (other, keys) in others {
+        if keys.contains(&name) {
+            return format!(
+                "`{name}` belongs in [{other}], not [{table}]; valid keys in [{table}]: {list}"
+            );
+        }
+    }
+    match did_you_mean(name, valid) {
+        Some(s) => {
+            format!("unknown key `{name}` in [{table}]; did you mean `{s}`? valid keys: {list}")
+        }
+        None => format!("unknown key `{name}` in [{table}]; valid keys: {list}"),
+    }
+}
+
+/// The valid key closest to `name`: the same once case, `_` and `-` are ignored
+/// (`redirectUris`, `Client-ID`), or within a small edit distance (`redirect_uri`, `scope`).
+pub(crate) fn did_you_mean<'a>(name: &str, valid: &[&'a str]) -> Option<&'a str> {
+    let norm = |s: &str| -> Vec<char> {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = norm(name);
+    if wanted.is_empty() {
+        return None;
+    }
+    let limit = (wanted.len() / 3).max(1);
+    valid
+        .iter()
+        .map(|v| (edit_distance(&wanted, &norm(v)), *v))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, v)| v)
+}
+
+/// Levenshtein distance between two char slices.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The `[app]` and `[miro]` tables with spanned keys; everything else is skipped.
+#[derive(Deserialize)]
+struct Sections {
+    #[serde(default)]
+    app: Option<Entries>,
+    #[serde(default)]
+    miro: Option<Entries>,
+}
+
+/// A table's entries with the spans of keys and values (called only on real tables, whose
+/// keys always carry spans).
+struct Entries(Vec<(Spanned<String>, Spanned<Item>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    out.push((key, map.next_value::<Spanned<Item>>()?));
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Any TOML value, reduced to what the checks need.
+#[derive(Debug)]
+enum Item {
+    String(String),
+    Integer(i128),
+    Float(f64),
+    Boolean(bool),
+    Datetime(String),
+    Array(Vec<Spanned<Item>>),
+    Table,
+}
+
+impl Item {
+    /// What was found, for messages: "a string \"x\"", "the integer 5", "a table".
+    fn describe(&self) -> String {
+        match self {
+            Item::String(s) => format!("the string {}", quote(s)),
+            Item::Integer(n) => format!("the integer {n}"),
+            Item::Float(x) => format!("the number {x}"),
+            Item::Boolean(b) => format!("{b}"),
+            Item::Datetime(d) => format!("the date-time {d}"),
+            Item::Array(items) if items.is_empty() => "an empty list".to_string(),
+            Item::Array(_) => "a list".to_string(),
+            Item::Table => "a table".to_string(),
+        }
+    }
+}
+
+/// toml's name for the single field through which it hands a date-time to serde.
+const TOML_DATETIME_FIELD: &str = "$__toml_private_datetime";
+
+impl<'de> Deserialize<'de> for Item {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ItemVisitor)
+    }
+}
+
+struct ItemVisitor;
+
+impl<'de> Visitor<'de> for ItemVisitor {
+    type Value = Item;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any toml value")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Item, E> {
+        Ok(Item::Boolean(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Item, E> {
+        Ok(Item::Integer(v.into()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Item, E> {
+        Ok(Item::Integer(v.into()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Item, E> {
+        Ok(Item::Float(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Item, E> {
+        Ok(Item::String(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Item, E> {
+        Ok(Item::String(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Item, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Item>>()? {
+            items.push(item);
+        }
+        Ok(Item::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Item, A::Error> {
+        // A date-time arrives as a one-field map; tables have ordinary keys. Keys are read
+        // as plain strings because the date-time's field cannot be read as a spanned one.
+        let mut first = true;
+        while let Some(key) = map.next_key::<String>()? {
+            if first && key == TOML_DATETIME_FIELD {
+                let text = map.next_value::<String>()?;
+                return Ok(Item::Datetime(text));
+            }
+            first = false;
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(Item::Table)
+    }
+}

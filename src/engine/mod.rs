@@ -1,0 +1,381 @@
+//! The rule engine: rule metadata ([`Rule`]), the context a check reads ([`Cx`]), and
+//! [`run`], which selects rules, runs them over a [`Flow`], drops findings superseded by more
+//! specific ones, masks secrets, sorts, and builds the [`Report`].
+//!
+//! Rules only report: they never print, exit or fail (style.md §7).
+
+pub mod classify;
+
+use std::collections::BTreeSet;
+
+use crate::config::Config;
+use crate::finding::{Finding, Location, Note, Part, Report, Severity, Skipped, Step, Summary};
+use crate::model::{Exchange, Flow};
+use crate::secret::Secrets;
+
+/// The spec section a rule belongs to (rules.md §1–§6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    /// §1 the authorization request.
+    Authorize,
+    /// §2 the callback.
+    Callback,
+    /// §3 token exchange, refresh and revoke.
+    Token,
+    /// §4 REST API calls.
+    Api,
+    /// §5 responses.
+    Response,
+    /// §6 app config, environment and source (`check`).
+    Config,
+}
+
+impl Group {
+    /// Name used in `rules` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Authorize => "authorize",
+            Group::Callback => "callback",
+            Group::Token => "token",
+            Group::Api => "api",
+            Group::Response => "response",
+            Group::Config => "config",
+        }
+    }
+}
+
+/// What a rule needs before it can run; the engine records a [`Skipped`] when it is absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Runs on any input.
+    Nothing,
+    /// Needs the app config.
+    Config,
+}
+
+/// A rule: id, default severity, docs and check, declared together in one file.
+pub struct Rule {
+    /// Stable kebab-case id (rules.md).
+    pub id: &'static str,
+    /// Spec section.
+    pub group: Group,
+    /// Default severity.
+    pub severity: Severity,
+    /// One-line summary for `rules`.
+    pub summary: &'static str,
+    /// What must be present for the rule to run.
+    pub needs: Needs,
+    /// The `rules/<id>.md` text (`explain`, SARIF `fullDescription`).
+    pub docs: &'static str,
+    /// Rules that, when they fire on the same exchange, make this one's finding redundant
+    /// (rules.md §5: `miro-error-explained` gives way to the specific rule).
+    pub superseded_by: &'static [&'static str],
+    /// The check.
+    pub check: fn(&mut Cx<'_>),
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).finish()
+    }
+}
+
+/// Options of one run.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Only these rules (empty = all).
+    pub select: Vec<String>,
+    /// Not these rules.
+    pub ignore: Vec<String>,
+    /// The current time for time-based rules (`--now`).
+    pub now: Option<jiff::Timestamp>,
+    /// Print secrets unmasked.
+    pub show_secrets: bool,
+}
+
+/// One exchange as a rule sees it: the exchange, its index and its classified step.
+#[derive(Clone, Copy, Debug)]
+pub struct Ex<'a> {
+    /// Index in `Flow::exchanges`.
+    pub index: usize,
+    /// The exchange.
+    pub exchange: &'a Exchange,
+    /// Its step.
+    pub step: Step,
+}
+
+impl<'a> std::ops::Deref for Ex<'a> {
+    type Target = Exchange;
+    fn deref(&self) -> &Exchange {
+        self.exchange
+    }
+}
+
+impl<'a> Ex<'a> {
+    /// A location in this exchange.
+    pub fn at(&self, part: Part, name: Option<&str>) -> Location {
+        Location {
+            input: Some(self.exchange.input),
+            entry: self.exchange.entry,
+            part,
+            name: name.map(str::to_string),
+            file: None,
+            line: None,
+            column: None,
+        }
+    }
+}
+
+/// What a check reads and reports into.
+pub struct Cx<'a> {
+    flow: &'a Flow,
+    steps: &'a [Step],
+    config: Option<&'a Config>,
+    now: Option<jiff::Timestamp>,
+    rule: &'static Rule,
+    findings: Vec<(usize, Finding)>,
+    skipped: Option<String>,
+}
+
+/// A finding being built; methods chain.
+pub struct Reported<'b> {
+    finding: &'b mut Finding,
+}
+
+impl<'b> Reported<'b> {
+    /// Sets the fix (one imperative sentence).
+    pub fn fix(self, fix: impl Into<String>) -> Self {
+        self.finding.fix = fix.into();
+        self
+    }
+
+    /// Adds an evidence value.
+    pub fn evidence(self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.finding.evidence.insert(key.to_string(), value.into());
+        self
+    }
+
+    /// Overrides the severity for this finding (e.g. a deprecated-but-working variant).
+    pub fn severity(self, severity: Severity) -> Self {
+        self.finding.severity = severity;
+        self
+    }
+
+    /// Attaches a character diff for the human renderer.
+    pub fn diff(self, sent: impl Into<String>, expected: impl Into<String>) -> Self {
+        self.finding.notes.push(Note::Diff {
+            sent: sent.into(),
+            expected: expected.into(),
+        });
+        self
+    }
+
+    /// Attaches a free-form note line for the human renderer.
+    pub fn note(self, text: impl Into<String>) -> Self {
+        self.finding.notes.push(Note::Text(text.into()));
+        self
+    }
+}
+
+impl<'a> Cx<'a> {
+    /// The flow.
+    pub fn flow(&self) -> &'a Flow {
+        self.flow
+    }
+
+    /// The app config, when one was given.
+    pub fn config(&self) -> Option<&'a Config> {
+        self.config
+    }
+
+    /// The current time (`--now`), when given.
+    pub fn now(&self) -> Option<jiff::Timestamp> {
+        self.now
+    }
+
+    /// Every exchange with its step, in flow order.
+    pub fn exchanges(&self) -> impl Iterator<Item = Ex<'a>> + 'a {
+        let steps = self.steps;
+        self.flow
+            .exchanges
+            .iter()
+            .enumerate()
+            .map(move |(index, exchange)| Ex {
+                index,
+                exchange,
+                step: steps[index],
+            })
+    }
+
+    /// The exchanges of one step, in flow order.
+    pub fn of_step(&self, step: Step) -> impl Iterator<Item = Ex<'a>> + 'a {
+        self.exchanges().filter(move |e| e.step == step)
+    }
+
+    /// The exchange at an index.
+    pub fn exchange(&self, index: usize) -> Option<Ex<'a>> {
+        self.flow.exchanges.get(index).map(|exchange| Ex {
+            index,
+            exchange,
+            step: self.steps[index],
+        })
+    }
+
+    /// Reports a finding on an exchange.
+    pub fn report(
+        &mut self,
+        ex: &Ex<'_>,
+        part: Part,
+        name: Option<&str>,
+        message: impl Into<String>,
+    ) -> Reported<'_> {
+        let location = ex.at(part, name);
+        self.report_at(ex.index, ex.step, location, message)
+    }
+
+    /// Reports a finding at an explicit location (config findings), attached to an exchange
+    /// index for supersession (use `usize::MAX` for none).
+    pub fn report_at(
+        &mut self,
+        exchange: usize,
+        step: Step,
+        location: Location,
+        message: impl Into<String>,
+    ) -> Reported<'_> {
+        let finding = Finding {
+            rule: self.rule.id,
+            severity: self.rule.severity,
+            message: message.into(),
+            fix: String::new(),
+            location,
+            evidence: serde_json::Map::new(),
+            step,
+            notes: Vec::new(),
+        };
+        self.findings.push((exchange, finding));
+        let last = self.findings.len() - 1;
+        Reported {
+            finding: &mut self.findings[last].1,
+        }
+    }
+
+    /// Says the rule could not decide for the given reason (recorded in `skipped` when the
+    /// rule reported nothing).
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        if self.skipped.is_none() {
+            self.skipped = Some(reason.into());
+        }
+    }
+}
+
+/// Runs the selected rules of `rules` over a flow.
+pub fn run(
+    rules: &[&'static Rule],
+    flow: &Flow,
+    config: Option<&Config>,
+    options: &Options,
+) -> Report {
+    let steps: Vec<Step> = flow
+        .exchanges
+        .iter()
+        .map(|e| classify::classify(&e.request, config))
+        .collect();
+    let mut all: Vec<(usize, Finding)> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    for rule in rules.iter().copied().filter(|r| selected(r.id, options)) {
+        if rule.needs == Needs::Config && config.is_none() {
+            skipped.push(Skipped {
+                rule: rule.id,
+                reason: "needs the app config (--config or miro-oauth.toml)".to_string(),
+            });
+            continue;
+        }
+        let mut cx = Cx {
+            flow,
+            steps: &steps,
+            config,
+            now: options.now,
+            rule,
+            findings: Vec::new(),
+            skipped: None,
+        };
+        (rule.check)(&mut cx);
+        if cx.findings.is_empty() {
+            if let Some(reason) = cx.skipped {
+                skipped.push(Skipped {
+                    rule: rule.id,
+                    reason,
+                });
+            }
+        }
+        all.extend(cx.findings);
+    }
+
+    // Supersession: drop a finding when a rule it gives way to fired on the same exchange.
+    let fired: BTreeSet<(usize, &str)> = all.iter().map(|(i, f)| (*i, f.rule)).collect();
+    let by_id = |id: &str| rules.iter().find(|r| r.id == id);
+    all.retain(|(i, f)| {
+        let Some(rule) = by_id(f.rule) else {
+            return true;
+        };
+        !rule
+            .superseded_by
+            .iter()
+            .any(|other| fired.contains(&(*i, *other)))
+    });
+
+    let mut findings: Vec<Finding> = all.into_iter().map(|(_, f)| f).collect();
+    if !options.show_secrets {
+        let secrets = Secrets::from_flow(flow);
+        if !secrets.is_empty() {
+            for f in &mut findings {
+                f.message = secrets.scrub(&f.message);
+                f.fix = secrets.scrub(&f.fix);
+                for v in f.evidence.values_mut() {
+                    secrets.scrub_json(v);
+                }
+                for n in &mut f.notes {
+                    match n {
+                        Note::Diff { sent, expected } => {
+                            *sent = secrets.scrub(sent);
+                            *expected = secrets.scrub(expected);
+                        }
+                        Note::Text(t) => *t = secrets.scrub(t),
+                    }
+                }
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.location.input, &a.location.entry, &a.location.file)
+            .cmp(&(&b.location.input, &b.location.entry, &b.location.file))
+            .then(a.location.line.cmp(&b.location.line))
+            .then(a.step.cmp(&b.step))
+            .then(a.location.part.cmp(&b.location.part))
+            .then(a.rule.cmp(b.rule))
+            .then(a.message.cmp(&b.message))
+    });
+    findings
+        .dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
+    skipped.sort_by(|a, b| a.rule.cmp(b.rule));
+    let mut summary = Summary::default();
+    for f in &findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    Report {
+        version: 1,
+        inputs: flow.inputs.clone(),
+        findings,
+        skipped,
+        summary,
+    }
+}
+
+fn selected(id: &str, options: &Options) -> bool {
+    let listed = |list: &[String]| list.iter().any(|s| s == id || s == "ALL");
+    (options.select.is_empty() || listed(&options.select)) && !listed(&options.ignore)
+}

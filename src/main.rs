@@ -1,0 +1,25 @@
+//! The `miro-oauth` binary: parses arguments, runs a command, and maps the outcome to the exit
+//! code in exactly one place (0 clean, 1 error findings, 2 the tool could not do its job).
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match cli::run() {
+        Ok(code) => code,
+        Err(err) => {
+            // A closed pipe (`miro-oauth rules | head`) is not an error worth reporting.
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            let mut stderr = std::io::stderr().lock();
+            let _ = writeln!(stderr, "miro-oauth: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! Renderers: turn a [`Report`] into human text or JSON (SARIF and GitHub annotations come
+//! with `check`). Renderers only format; they never decide severity or filter findings.
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::finding::Report;
+
+/// Output format (`--format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Grouped by flow step, with fixes and diffs; coloured on a terminal.
+    #[default]
+    Human,
+    /// The JSON contract of spec/cli.md.
+    Json,
+}
+
+/// How to render.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+/// Renders a report in a format.
+pub fn render(
+    report: &Report,
+    format: Format,
+    options: RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human::render(report, options, out),
+        Format::Json => json::render(report, out),
+    }
+}

@@ -1,0 +1,232 @@
+//! Secrets: finding every credential in a flow and masking it in output.
+//!
+//! The mask keeps what helps a diagnosis — the kind of secret, its length and a short
+//! fingerprint (so two occurrences of the same value can be matched by eye) — never the value.
+//! The engine scrubs every finding through [`Secrets::scrub`] before renderers see it.
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use crate::model::{Flow, Request};
+
+/// What kind of secret a value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SecretKind {
+    /// `client_secret`.
+    ClientSecret,
+    /// An authorization code.
+    Code,
+    /// An access token.
+    AccessToken,
+    /// A refresh token.
+    RefreshToken,
+    /// Basic credentials (base64 or raw `id:secret`).
+    Basic,
+    /// Any other bearer-style credential (cookie value, unknown token).
+    Token,
+}
+
+impl SecretKind {
+    /// Short name used inside masks.
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::ClientSecret => "client_secret",
+            SecretKind::Code => "code",
+            SecretKind::AccessToken => "access_token",
+            SecretKind::RefreshToken => "refresh_token",
+            SecretKind::Basic => "basic",
+            SecretKind::Token => "token",
+        }
+    }
+}
+
+/// The mask for a secret value: `[code len=43 #1a2b3c]`.
+pub fn mask(kind: SecretKind, value: &str) -> String {
+    format!(
+        "[{} len={} #{}]",
+        kind.label(),
+        value.chars().count(),
+        fingerprint(value)
+    )
+}
+
+/// First 6 hex digits of SHA-256 of the value.
+pub fn fingerprint(value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    digest.iter().take(3).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The set of secret values seen in the inputs.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    values: Vec<(String, SecretKind)>,
+}
+
+/// Values shorter than this are not treated as secrets: masking `a` everywhere would mangle
+/// output, and a one-letter "secret" reveals nothing worth hiding.
+const MIN_SECRET_LEN: usize = 4;
+
+impl Secrets {
+    /// Adds a value (ignored when too short or already known).
+    pub fn add(&mut self, kind: SecretKind, value: &str) {
+        let v = value.trim();
+        if v.chars().count() < MIN_SECRET_LEN || self.values.iter().any(|(x, _)| x == v) {
+            return;
+        }
+        self.values.push((v.to_string(), kind));
+    }
+
+    /// Collects every credential in a flow: params, auth headers, cookies, response tokens.
+    pub fn from_flow(flow: &Flow) -> Secrets {
+        let mut s = Secrets::default();
+        for ex in &flow.exchanges {
+            s.add_request(&ex.request);
+            if let Some(body) = ex.response.as_ref().and_then(|r| r.json_body()) {
+                for (key, kind) in [
+                    ("access_token", SecretKind::AccessToken),
+                    ("refresh_token", SecretKind::RefreshToken),
+                    ("accessToken", SecretKind::AccessToken),
+                    ("refreshToken", SecretKind::RefreshToken),
+                ] {
+                    if let Some(v) = body.get(key).and_then(|v| v.as_str()) {
+                        s.add(kind, v);
+                    }
+                }
+            }
+        }
+        // Longest first, so a token containing a shorter secret is masked whole.
+        s.values
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        s
+    }
+
+    fn add_request(&mut self, req: &Request) {
+        for p in req.params() {
+            let kind = match p.param.name.as_str() {
+                "client_secret" | "clientSecret" => SecretKind::ClientSecret,
+                "code" => SecretKind::Code,
+                "access_token" | "accessToken" => SecretKind::AccessToken,
+                "refresh_token" | "refreshToken" => SecretKind::RefreshToken,
+                _ => continue,
+            };
+            self.add(kind, &p.param.value);
+            if p.param.raw != p.param.value {
+                self.add(kind, &p.param.raw);
+            }
+        }
+        for h in &req.headers {
+            let name = h.name.to_ascii_lowercase();
+            if name == "authorization" || name == "proxy-authorization" {
+                let v = h.value.trim();
+                let (scheme, cred) = v.split_once(char::is_whitespace).unwrap_or(("", v));
+                let cred = cred.trim();
+                if scheme.eq_ignore_ascii_case("basic") {
+                    self.add(SecretKind::Basic, cred);
+                    if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(cred) {
+                        if let Ok(text) = String::from_utf8(bytes) {
+                            if let Some((_, secret)) = text.split_once(':') {
+                                self.add(SecretKind::ClientSecret, secret);
+                            }
+                        }
+                    } else if let Some((_, secret)) = cred.split_once(':') {
+                        self.add(SecretKind::ClientSecret, secret);
+                    }
+                } else {
+                    // Strip quotes and a doubled scheme so the bare token is found too.
+                    let bare = cred.trim_matches(|c| c == '"' || c == '\'');
+                    let bare = bare
+                        .strip_prefix("Bearer ")
+                        .or_else(|| bare.strip_prefix("bearer "))
+                        .unwrap_or(bare)
+                        .trim();
+                    self.add(SecretKind::AccessToken, bare);
+                    self.add(SecretKind::AccessToken, cred);
+                }
+            } else if name == "cookie" {
+                for pair in h.value.split(';') {
+                    if let Some((_, v)) = pair.split_once('=') {
+                        self.add(SecretKind::Token, v.trim());
+                    }
+                }
+            }
+        }
+        if let Some(user) = req.curl.as_ref().and_then(|c| c.user.as_deref()) {
+            if let Some((_, secret)) = user.split_once(':') {
+                self.add(SecretKind::ClientSecret, secret);
+            }
+        }
+    }
+
+    /// Is there nothing to mask?
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The kind of a known secret value, if it is one.
+    pub fn kind_of(&self, value: &str) -> Option<SecretKind> {
+        self.values
+            .iter()
+            .find(|(v, _)| v == value.trim())
+            .map(|(_, k)| *k)
+    }
+
+    /// Replaces every occurrence of every known secret (and its percent-encoded and
+    /// form-encoded spellings) with its mask.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (value, kind) in &self.values {
+            let m = mask(*kind, value);
+            for spelling in spellings(value) {
+                if out.contains(spelling.as_str()) {
+                    out = out.replace(spelling.as_str(), &m);
+                }
+            }
+        }
+        out
+    }
+
+    /// Scrubs every string inside a JSON value.
+    pub fn scrub_json(&self, v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => *s = self.scrub(s),
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| self.scrub_json(x)),
+            serde_json::Value::Object(m) => m.values_mut().for_each(|x| self.scrub_json(x)),
+            _ => {}
+        }
+    }
+}
+
+/// The value as written raw, form-encoded and percent-encoded.
+fn spellings(value: &str) -> Vec<String> {
+    let mut v = vec![value.to_string()];
+    let form: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    let pct = percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
+    for s in [form, pct] {
+        if !v.contains(&s) {
+            v.push(s);
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mask_hides_value_keeps_shape() {
+        let m = mask(SecretKind::Code, "abcdef123456");
+        assert!(m.starts_with("[code len=12 #"));
+        assert!(!m.contains("abcdef"));
+    }
+
+    #[test]
+    fn scrub_masks_plain_and_encoded() {
+        let mut s = Secrets::default();
+        s.add(SecretKind::ClientSecret, "se/cr+et==");
+        let out = s.scrub("a se/cr+et== b se%2Fcr%2Bet%3D%3D");
+        assert!(!out.contains("se/cr"), "{out}");
+        assert!(!out.contains("se%2Fcr"), "{out}");
+    }
+}
