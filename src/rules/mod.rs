@@ -29,6 +29,7 @@ pub fn all() -> &'static [&'static Rule] {
             authorize::RULES,
             callback::RULES,
             token::RULES,
+            token::FLOW_RULES,
             api::RULES,
             response::RULES,
         ]
