@@ -14,7 +14,7 @@ pub enum Format {
     /// Grouped by flow step, with fixes and diffs; coloured on a terminal.
     #[default]
     Human,
-    /// The JSON contract of spec/cli.md.
+    /// Stable JSON for scripts (schema in the README).
     Json,
 }
 

@@ -1,0 +1,267 @@
+//! The command-line contract (spec/cli.md): help texts, `rules`, `explain`, exit codes 0/1/2,
+//! error messages for bad input that name the input, the position and what was expected,
+//! colour control, stdin, and secrets masked unless `--show-secrets`.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_miro-oauth"));
+    // A config in a parent of the temp dir or the env must not leak into these runs.
+    c.env_remove("MIRO_OAUTH_CONFIG")
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .current_dir(std::env::temp_dir());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run miro-oauth")
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn input(name: &str) -> String {
+    common::root()
+        .join("fixtures/inputs")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Writes `bytes` to a temp file and returns its path (kept alive by the returned guard).
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    let s = p.display().to_string();
+    (dir, s)
+}
+
+#[test]
+fn help_teaches() {
+    let o = run(&["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("help", stdout(&o));
+    let o = run(&["doctor", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("doctor_help", stdout(&o));
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let o = run(&["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    for r in miro_oauth::rules::all() {
+        assert!(text.contains(r.id), "rules output lacks {}", r.id);
+    }
+    let o = run(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), miro_oauth::rules::all().len());
+    assert_eq!(v[0]["id"], miro_oauth::rules::all()[0].id);
+}
+
+#[test]
+fn explain_prints_the_rule_docs() {
+    let o = run(&["explain", "state-missing"]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.starts_with("state-missing (authorize, default severity warning)"));
+    assert!(text.contains("## Why is this bad?"));
+    let o = run(&["explain", "state-misssing"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `state-missing`?"), "{}", stderr(&o));
+}
+
+#[test]
+fn exit_codes_clean_warning_error() {
+    // clean: exit 0
+    let o = run(&[
+        "doctor",
+        "https://miro.com/oauth/authorize?response_type=code&client_id=3458764512345678901&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb&state=abc123",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    // a warning only: still exit 0
+    let o = run(&[
+        "doctor",
+        "https://miro.com/oauth/authorize?response_type=code&client_id=3458764512345678901&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcb",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("warning[state-missing]"));
+    // an error: exit 1
+    let o = run(&[
+        "doctor",
+        "https://app.example.com/cb?error=access_denied&state=abc123",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+}
+
+#[test]
+fn stdin_and_json() {
+    let o = run_stdin(
+        &["doctor", "-", "--format", "json"],
+        b"https://app.example.com/cb?error=access_denied&state=abc123\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["inputs"][0]["source"], "-");
+    assert_eq!(v["inputs"][0]["kind"], "url");
+    assert_eq!(v["findings"][0]["rule"], "authorization-denied");
+    assert_eq!(v["summary"]["errors"], 1);
+}
+
+#[test]
+fn color_only_when_asked() {
+    let url = "https://app.example.com/cb?error=access_denied&state=abc123";
+    let piped = run(&["doctor", url]);
+    assert!(!stdout(&piped).contains('\u{1b}'), "colour when piped");
+    let forced = run(&["doctor", "--color", "always", url]);
+    assert!(stdout(&forced).contains('\u{1b}'), "no colour with --color always");
+    let env_forced = bin().env("CLICOLOR_FORCE", "1").args(["doctor", url]).output().unwrap();
+    assert!(stdout(&env_forced).contains('\u{1b}'), "CLICOLOR_FORCE ignored");
+    let no_color = bin()
+        .env("CLICOLOR_FORCE", "1")
+        .env("NO_COLOR", "1")
+        .args(["doctor", url])
+        .output()
+        .unwrap();
+    assert!(!stdout(&no_color).contains('\u{1b}'), "NO_COLOR ignored");
+}
+
+/// Asserts exit code 2, no panic, and a message containing every fragment.
+fn assert_exit2(o: &Output, fragments: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}\nstdout: {}", stdout(o));
+    assert!(!err.contains("panicked"), "panic: {err}");
+    for f in fragments {
+        assert!(err.contains(f), "stderr lacks `{f}`: {err}");
+    }
+}
+
+#[test]
+fn bad_input_empty() {
+    let (_d, p) = temp_file("empty.txt", b"");
+    assert_exit2(&run(&["doctor", &p]), &["empty.txt", "empty input", "expected a curl command"]);
+}
+
+#[test]
+fn bad_input_binary() {
+    let (_d, p) = temp_file("blob.bin", b"\x7fELF\x02\x01\x01\x00\x00\x00");
+    assert_exit2(&run(&["doctor", &p]), &["blob.bin:1:8", "binary data", "expected text"]);
+}
+
+#[test]
+fn bad_input_invalid_utf8() {
+    let (_d, p) = temp_file("latin1.url", b"https://miro.com/oauth/authorize?state=caf\xe9\n");
+    assert_exit2(
+        &run(&["doctor", &p]),
+        &["latin1.url:1:43", "invalid UTF-8 at byte 42", "expected UTF-8 text"],
+    );
+}
+
+#[test]
+fn bad_input_unterminated_quote() {
+    let (_d, p) = temp_file(
+        "token.sh",
+        b"curl -X POST 'https://api.miro.com/v1/oauth/token' \\\n  -d 'grant_type=authorization_code\n",
+    );
+    assert_exit2(&run(&["doctor", &p]), &["token.sh:2:", "unterminated", "quote"]);
+}
+
+#[test]
+fn bad_input_20mb_line() {
+    let mut big = b"garbage ".to_vec();
+    big.extend(std::iter::repeat_n(b'x', 20 * 1024 * 1024));
+    let (_d, p) = temp_file("huge.txt", &big);
+    assert_exit2(&run(&["doctor", &p]), &["huge.txt", "unrecognised input starting `garbage", "expected a curl command"]);
+    // A 20 MB curl command with an unterminated quote: an error with its position, quickly.
+    let mut big = b"curl https://api.miro.com/v1/oauth/token -d 'code=".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 20 * 1024 * 1024));
+    let (_d2, p2) = temp_file("huge.sh", &big);
+    assert_exit2(&run(&["doctor", &p2]), &["huge.sh:1:", "unterminated"]);
+}
+
+#[test]
+fn bad_input_har_truncated() {
+    let (_d, p) = temp_file("cut.har", b"{\"log\": {\"version\": \"1.2\", \"entries\": [{\"request\": {\"method\": \"GET\"");
+    assert_exit2(&run(&["doctor", &p]), &["cut.har:1:", "invalid HAR JSON", "expected"]);
+}
+
+#[test]
+fn bad_input_missing_file_and_flags() {
+    assert_exit2(&run(&["doctor", "no-such-file.sh"]), &["no-such-file.sh", "no such file"]);
+    assert_exit2(&run(&["doctor", "--now", "yesterday", "https://miro.com/oauth/authorize"]), &["--now yesterday", "RFC 3339"]);
+    assert_exit2(&run(&["doctor", "--select", "no-such-rule", "https://miro.com/oauth/authorize"]), &["unknown rule `no-such-rule`"]);
+    assert_exit2(&run(&["doctor", "--format", "xml", "x"]), &["invalid value 'xml'"]);
+    assert_exit2(&run(&["doctor"]), &["required"]);
+}
+
+#[test]
+fn bad_config_typo() {
+    let (d, cfg) = temp_file(
+        "miro-oauth.toml",
+        b"[app]\nclient_id = \"3458764512345678901\"\nredirect_uri = [\"https://app.example.com/cb\"]\n",
+    );
+    let o = bin()
+        .current_dir(d.path())
+        .args(["doctor", "https://miro.com/oauth/authorize?response_type=code"])
+        .output()
+        .unwrap();
+    assert_exit2(&o, &["miro-oauth.toml:3:1", "redirect_uri", "redirect_uris"]);
+    let o = run(&["doctor", "--config", &cfg, "https://miro.com/oauth/authorize"]);
+    assert_exit2(&o, &["miro-oauth.toml:3:1", "redirect_uris"]);
+}
+
+#[test]
+fn secrets_masked_unless_asked() {
+    let secret = "Zq8mR2xT9vLp4WnC7yHb3KdF6sJg1QaE";
+    let code = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Cq3vJ9pXnR2sT8wYkL5mZ0aBcDe";
+    // GET instead of POST: fires, and the evidence would carry the URL with both secrets.
+    let url = format!(
+        "https://api.miro.com/v1/oauth/token?grant_type=authorization_code&client_id=3458764512345678901&client_secret={secret}&code={code}&redirect_uri=https://app.example.com/cb"
+    );
+    for format in ["human", "json"] {
+        let o = run(&["doctor", "--format", format, &url]);
+        let out = stdout(&o) + &stderr(&o);
+        assert!(!out.contains(secret) && !out.contains(&code[31..]), "{format} leaks a secret:\n{out}");
+    }
+    let o = run(&["doctor", "--format", "json", "--show-secrets", "--select", "secret-in-url", &url]);
+    assert!(stdout(&o).contains(secret), "--show-secrets does not show: {}", stdout(&o));
+}
+
+#[test]
+fn several_inputs_are_one_flow() {
+    let o = run(&[
+        "doctor",
+        "--format",
+        "json",
+        &input("authorize.url"),
+        "https://app.example.com/oauth/callback?error=access_denied&state=k3J9xQ2vLmP8",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["inputs"].as_array().unwrap().len(), 2);
+    assert_eq!(v["inputs"][1]["source"], "<arg>");
+    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "authorization-denied" && f["location"]["input"] == 1));
+}
