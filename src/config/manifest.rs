@@ -118,9 +118,14 @@ fn no_manifest_keys(map: &Mapping) -> String {
             MANIFEST_KEYS.join(", ")
         )
     } else {
+        let (them, look) = if toml_keys.len() == 1 {
+            ("it", "looks like a miro-oauth.toml key")
+        } else {
+            ("them", "look like miro-oauth.toml keys")
+        };
         format!(
-            "no manifest fields found, but {} look like miro-oauth.toml keys: write them as \
-             toml under [app] (client_id = \"…\"), or use the manifest fields {}",
+            "no manifest fields found, but {} {look}: write {them} as toml under [app] \
+             (client_id = \"…\"), or use the manifest fields {}",
             toml_keys.join(", "),
             MANIFEST_KEYS.join(", ")
         )
@@ -170,12 +175,23 @@ impl Manifest<'_> {
     }
 
     /// A serde_norway error as one line at its position (libyaml's byte index).
+    /// A duplicate key is placed at its second occurrence rather than at the start of its
+    /// mapping, where serde_norway puts it.
     fn yaml_error(&self, err: &serde_norway::Error) -> ConfigError {
-        let message = clean_yaml_message(&err.to_string());
-        match err.location() {
-            Some(loc) => ConfigError::Invalid {
+        let mut message = clean_yaml_message(&err.to_string());
+        if message.contains("more than one document") {
+            message = "the file holds more than one yaml document: expected a single manifest"
+                .to_string();
+        }
+        let offset = if message.contains("duplicate entry") {
+            find_duplicate_key(self.text).or(err.location().map(|l| l.index()))
+        } else {
+            err.location().map(|l| l.index())
+        };
+        match offset {
+            Some(offset) => ConfigError::Invalid {
                 path: self.path.display().to_string(),
-                position: Position::at_offset(self.text, loc.index()),
+                position: Position::at_offset(self.text, offset),
                 message,
             },
             None => self.semantic(message),
@@ -418,5 +434,126 @@ impl<'de> Visitor<'de> for Probe<'_> {
             }
             Some((Step::Index(_), _)) => Err(de::Error::custom("probe: expected a list")),
         }
+    }
+}
+
+/// The byte offset of the first key that repeats an earlier key of the same mapping.
+fn find_duplicate_key(text: &str) -> Option<usize> {
+    let result = DuplicateProbe.deserialize(serde_norway::Deserializer::from_str(text));
+    match result {
+        Err(err) if err.to_string().contains(FOUND) => err.location().map(|l| l.index()),
+        _ => None,
+    }
+}
+
+/// Walks the whole document and fails with [`FOUND`] on the first repeated mapping key.
+struct DuplicateProbe;
+
+impl<'de> DeserializeSeed<'de> for DuplicateProbe {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DuplicateProbe {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any yaml node")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_enum(data).map(|_| ())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(DuplicateProbe)?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = Vec::new();
+        while map.next_key_seed(KeyCheck(&mut seen))?.is_some() {
+            map.next_value_seed(DuplicateProbe)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads a mapping key and fails with [`FOUND`] (at the key) if it was seen before. Only
+/// scalar keys are compared; a complex key is skipped.
+struct KeyCheck<'s>(&'s mut Vec<String>);
+
+impl KeyCheck<'_> {
+    fn check<E: de::Error>(self, key: String) -> Result<(), E> {
+        if self.0.contains(&key) {
+            return Err(E::custom(FOUND));
+        }
+        self.0.push(key);
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeyCheck<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyCheck<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping key")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.check(format!("bool:{v}"))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.check(format!("int:{v}"))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.check(format!("int:{v}"))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.check(format!("float:{v}"))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.check(format!("str:{v}"))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.check("null".to_string())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.check("null".to_string())
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_enum(data).map(|_| ())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| ())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        IgnoredAny.visit_map(map).map(|_| ())
     }
 }

@@ -3,11 +3,18 @@
 //! wrong types and syntax errors, plus the line and column of every value.
 //!
 //! How positions are found: toml 0.8 has no spanned document tree, but its deserializer hands
-//! out byte spans through [`toml::Spanned`]. The text is checked once for syntax (giving the
-//! toml error's own span), then deserialized into small span-carrying shapes: first the
-//! top-level keys, then (once `[app]` and `[miro]` are known to be tables) the keys and values
-//! inside them. Values go through `Item`, which accepts every TOML type and keeps a span for
-//! each array element, so a wrong type becomes one of our messages instead of serde's.
+//! out byte spans through [`toml::Spanned`]. The text is parsed once for syntax only (so the
+//! toml crate's own errors are always syntax errors, placed at its span), then deserialized
+//! into small span-carrying shapes, each step making the next one safe:
+//!
+//! 1. top-level keys with their spans, values without (a table made by a dotted key, as in
+//!    `app.client_id = "…"`, has no span in toml 0.8, and asking for one fails);
+//! 2. the keys of `[app]` and `[miro]` with their spans, values still without: unknown keys
+//!    and table values (never valid there) are reported at the key;
+//! 3. the same entries with value spans, now that every value is known to have one.
+//!
+//! Values go through `Item`, which accepts every TOML type and keeps a span for each array
+//! element, so a wrong type becomes one of our messages rather than serde's.
 
 use std::fmt;
 use std::path::Path;
@@ -58,7 +65,8 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         return Err(file.syntax_error(&err));
     }
 
-    let top: Vec<(Spanned<String>, Spanned<Item>)> = toml::from_str::<Entries>(text)
+    // Step 1 (see the module docs): top-level keys, values without spans.
+    let top = toml::from_str::<Entries<Item>>(text)
         .map_err(|err| file.syntax_error(&err))?
         .0;
     if top.is_empty() {
@@ -67,18 +75,15 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ));
     }
     let mut has_app = false;
-    let mut has_miro = false;
     for (key, value) in sorted(top) {
         let name = key.get_ref().as_str();
-        match (name, value.get_ref()) {
+        let at_key = key.span().start;
+        match (name, &value) {
             ("app", Item::Table) => has_app = true,
-            ("miro", Item::Table) => has_miro = true,
-            ("app" | "miro", Item::Array(items))
-                if items.iter().all(|i| matches!(i.get_ref(), Item::Table))
-                    && !items.is_empty() =>
-            {
+            ("miro", Item::Table) => {}
+            ("app" | "miro", Item::Array(_)) if value.is_array_of_tables() => {
                 return Err(file.at(
-                    key.span().start,
+                    at_key,
                     format!(
                         "found an array of tables [[{name}]]: expected a single [{name}] table"
                     ),
@@ -86,14 +91,17 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
             }
             ("app" | "miro", other) => {
                 return Err(file.at(
-                    value.span().start,
+                    at_key,
                     format!(
                         "`{name}` is {}: expected a table, written [{name}] on its own line",
                         other.describe()
                     ),
                 ));
             }
-            (_, _) => return Err(file.at(key.span().start, unknown_top_level(name))),
+            (_, other) => {
+                let is_table = matches!(other, Item::Table) || other.is_array_of_tables();
+                return Err(file.at(at_key, unknown_top_level(name, is_table)));
+            }
         }
     }
     if !has_app {
@@ -102,7 +110,30 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ));
     }
 
-    let sections: Sections = toml::from_str(text).map_err(|err| file.syntax_error(&err))?;
+    // Step 2: keys of [app] and [miro], values without spans.
+    let shapes: Sections<Item> = toml::from_str(text).map_err(|err| file.syntax_error(&err))?;
+    let tables = [
+        ("app", APP_KEYS, shapes.app),
+        ("miro", MIRO_KEYS, shapes.miro),
+    ];
+    for (table, keys, entries) in tables {
+        for (key, value) in sorted(entries.map(|e| e.0).unwrap_or_default()) {
+            let name = key.get_ref().as_str();
+            if !keys.contains(&name) {
+                return Err(file.at(key.span().start, unknown_key_in(name, table)));
+            }
+            if let Item::Table = value {
+                return Err(file.at(
+                    key.span().start,
+                    format!("`{name}` is a table: expected {}", expected_kind(name)),
+                ));
+            }
+        }
+    }
+
+    // Step 3: every value left has a span.
+    let sections: Sections<Spanned<Item>> =
+        toml::from_str(text).map_err(|err| file.syntax_error(&err))?;
     let mut app = AppConfig::default();
     for (key, value) in sorted(sections.app.map(|e| e.0).unwrap_or_default()) {
         file.app_entry(&mut app, &key, value)?;
@@ -118,10 +149,8 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
 
     let mut miro = MiroConfig::default();
-    if has_miro {
-        for (key, value) in sorted(sections.miro.map(|e| e.0).unwrap_or_default()) {
-            file.miro_entry(&mut miro, &key, value)?;
-        }
+    for (key, value) in sorted(sections.miro.map(|e| e.0).unwrap_or_default()) {
+        file.miro_entry(&mut miro, &key, value)?;
     }
 
     Ok(Config {
@@ -181,9 +210,10 @@ impl FileCtx<'_> {
 
     /// `client_id = 99999999999999999999` fails inside the toml parser; say what to do.
     fn large_integer_message(&self, offset: usize) -> Option<String> {
-        let offset = offset.min(self.text.len());
-        let line_start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.text[offset..]
+        let line_start = self.text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = self
+            .text
+            .get(offset..)?
             .find('\n')
             .map_or(self.text.len(), |i| offset + i);
         let line = self.text.get(line_start..line_end)?;
@@ -194,6 +224,7 @@ impl FileCtx<'_> {
             .trim()
             .chars()
             .take_while(|c| c.is_ascii_digit() || *c == '_')
+            .filter(char::is_ascii_digit)
             .collect();
         if key != "client_id" || digits.is_empty() {
             return None;
@@ -222,12 +253,7 @@ impl FileCtx<'_> {
             "expiring_tokens" => app.expiring_tokens = Some(self.boolean(name, value)?),
             "uses_web_sdk" => app.uses_web_sdk = Some(self.boolean(name, value)?),
             "sdk_uri" => app.sdk_uri = non_empty(self.string(name, value)?),
-            _ => {
-                return Err(self.at(
-                    key.span().start,
-                    unknown_key(name, "app", APP_KEYS, &[("miro", MIRO_KEYS)]),
-                ))
-            }
+            _ => return Err(self.at(key.span().start, unknown_key_in(name, "app"))),
         }
         Ok(())
     }
@@ -242,12 +268,7 @@ impl FileCtx<'_> {
         let slot = match name {
             "auth_url" => &mut miro.auth_url,
             "api_url" => &mut miro.api_url,
-            _ => {
-                return Err(self.at(
-                    key.span().start,
-                    unknown_key(name, "miro", MIRO_KEYS, &[("app", APP_KEYS)]),
-                ))
-            }
+            _ => return Err(self.at(key.span().start, unknown_key_in(name, "miro"))),
         };
         let start = value.span().start;
         let url = self.string(name, value)?.value;
@@ -258,7 +279,7 @@ impl FileCtx<'_> {
                 return Err(self.at(
                     start,
                     format!(
-                        "`{name}` is {}: expected an absolute http(s) url such as {}",
+                        "`{name}` is the string {}: expected an absolute http(s) url such as {}",
                         quote(&url),
                         default_url(name)
                     ),
@@ -296,10 +317,18 @@ impl FileCtx<'_> {
         let start = value.span().start;
         match value.into_inner() {
             Item::String(s) => Ok(self.located(s, start)),
-            other => Err(self.at(
-                start,
-                format!("`{name}` is {}: expected a quoted string", other.describe()),
-            )),
+            other => {
+                // A mistyped secret is still a secret: name its type, not its value.
+                let found = if name == "client_secret" {
+                    other.kind().to_string()
+                } else {
+                    other.describe()
+                };
+                Err(self.at(
+                    start,
+                    format!("`{name}` is {found}: expected a quoted string"),
+                ))
+            }
         }
     }
 
@@ -371,10 +400,9 @@ fn default_url(key: &str) -> String {
     }
 }
 
-/// Entries in file order (the deserialized maps are keyed by name).
-fn sorted(
-    mut entries: Vec<(Spanned<String>, Spanned<Item>)>,
-) -> Vec<(Spanned<String>, Spanned<Item>)> {
+/// Entries sorted by the key's position, so that the first problem in the file is the one
+/// reported.
+fn sorted<V>(mut entries: Vec<(Spanned<String>, V)>) -> Vec<(Spanned<String>, V)> {
     entries.sort_by_key(|(k, _)| k.span().start);
     entries
 }
@@ -409,19 +437,43 @@ fn one_line(message: &str) -> String {
     }
 }
 
-/// The message for a top-level key that is not `app` or `miro`.
-fn unknown_top_level(name: &str) -> String {
+/// The message for a top-level key that is not `app` or `miro` (`is_table`: it is a table).
+fn unknown_top_level(name: &str, is_table: bool) -> String {
     if APP_KEYS.contains(&name) {
         return format!("`{name}` is outside any table: expected it under [app]");
     }
     if MIRO_KEYS.contains(&name) {
         return format!("`{name}` is outside any table: expected it under [miro]");
     }
+    let found = if is_table {
+        format!("unknown table [{name}]")
+    } else {
+        format!("unknown key `{name}` outside any table")
+    };
     match did_you_mean(name, TABLES) {
-        Some(s) => format!(
-            "unknown table `{name}`; did you mean [{s}]? expected [app] and optionally [miro]"
-        ),
-        None => format!("unknown table `{name}`: expected [app] and optionally [miro]"),
+        Some(s) => {
+            format!("{found}; did you mean [{s}]? expected an [app] table and optionally [miro]")
+        }
+        None => format!("{found}: expected an [app] table and optionally [miro]"),
+    }
+}
+
+/// What a key's value should be, for messages.
+fn expected_kind(name: &str) -> &'static str {
+    match name {
+        "redirect_uris" | "scopes" => "a list of strings",
+        "expiring_tokens" | "uses_web_sdk" => "true or false",
+        "auth_url" | "api_url" => "an absolute http(s) url",
+        _ => "a quoted string",
+    }
+}
+
+/// The message for an unknown key in `[app]` or `[miro]`.
+fn unknown_key_in(name: &str, table: &str) -> String {
+    if table == "app" {
+        unknown_key(name, "app", APP_KEYS, &[("miro", MIRO_KEYS)])
+    } else {
+        unknown_key(name, "miro", MIRO_KEYS, &[("app", APP_KEYS)])
     }
 }
 
@@ -482,34 +534,35 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 
 /// The `[app]` and `[miro]` tables with spanned keys; everything else is skipped.
 #[derive(Deserialize)]
-struct Sections {
+#[serde(bound = "V: Deserialize<'de>")]
+struct Sections<V> {
     #[serde(default)]
-    app: Option<Entries>,
+    app: Option<Entries<V>>,
     #[serde(default)]
-    miro: Option<Entries>,
+    miro: Option<Entries<V>>,
 }
 
-/// A table's entries with the spans of keys and values (called only on real tables, whose
-/// keys always carry spans).
-struct Entries(Vec<(Spanned<String>, Spanned<Item>)>);
+/// A table's entries with the spans of their keys (keys parsed from a file always carry
+/// spans; values only sometimes, hence `V`).
+struct Entries<V>(Vec<(Spanned<String>, V)>);
 
-impl<'de> Deserialize<'de> for Entries {
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Entries;
+        struct EntriesVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<V> {
+            type Value = Entries<V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a table")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<V>, A::Error> {
                 let mut out = Vec::new();
                 while let Some(key) = map.next_key::<Spanned<String>>()? {
-                    out.push((key, map.next_value::<Spanned<Item>>()?));
+                    out.push((key, map.next_value::<V>()?));
                 }
                 Ok(Entries(out))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(EntriesVisitor(std::marker::PhantomData))
     }
 }
 
@@ -526,7 +579,30 @@ enum Item {
 }
 
 impl Item {
-    /// What was found, for messages: "a string \"x\"", "the integer 5", "a table".
+    /// `[[name]]`: a non-empty list of tables.
+    fn is_array_of_tables(&self) -> bool {
+        match self {
+            Item::Array(items) => {
+                !items.is_empty() && items.iter().all(|i| matches!(i.get_ref(), Item::Table))
+            }
+            _ => false,
+        }
+    }
+
+    /// The type alone, for messages about values that must not be shown.
+    fn kind(&self) -> &'static str {
+        match self {
+            Item::String(_) => "a string",
+            Item::Integer(_) => "an integer",
+            Item::Float(_) => "a number",
+            Item::Boolean(_) => "a boolean",
+            Item::Datetime(_) => "a date-time",
+            Item::Array(_) => "a list",
+            Item::Table => "a table",
+        }
+    }
+
+    /// What was found, for messages: "the string \"x\"", "the integer 5", "a table".
     fn describe(&self) -> String {
         match self {
             Item::String(s) => format!("the string {}", quote(s)),
