@@ -132,6 +132,22 @@ pub fn render(
             paint("-->", color, |s| s.blue()),
             where_text(report, f)
         )?;
+        // Sent vs expected, when the rule gave both and no diff shows them already.
+        let has_diff = f.notes.iter().any(|n| matches!(n, Note::Diff { .. }));
+        if !has_diff {
+            let text = |k: &str| {
+                f.evidence.get(k).and_then(|v| match v {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Null => None,
+                    other => Some(other.to_string()),
+                })
+            };
+            if let (Some(sent), Some(expected)) = (text("sent"), text("expected")) {
+                let bar = paint("|", color, |s| s.blue());
+                writeln!(out, "   {bar} sent:     {sent}")?;
+                writeln!(out, "   {bar} expected: {expected}")?;
+            }
+        }
         for note in &f.notes {
             match note {
                 Note::Diff { sent, expected } => {
