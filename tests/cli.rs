@@ -206,7 +206,7 @@ fn bad_input_20mb_line() {
 #[test]
 fn bad_input_har_truncated() {
     let (_d, p) = temp_file("cut.har", b"{\"log\": {\"version\": \"1.2\", \"entries\": [{\"request\": {\"method\": \"GET\"");
-    assert_exit2(&run(&["doctor", &p]), &["cut.har:1:", "invalid HAR JSON", "expected"]);
+    assert_exit2(&run(&["doctor", &p]), &["cut.har:1:", "unexpected end of file inside log.entries[0]", "expected"]);
 }
 
 #[test]
@@ -236,19 +236,21 @@ fn bad_config_typo() {
 
 #[test]
 fn secrets_masked_unless_asked() {
-    let secret = "Zq8mR2xT9vLp4WnC7yHb3KdF6sJg1QaE";
-    let code = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Cq3vJ9pXnR2sT8wYkL5mZ0aBcDe";
-    // GET instead of POST: fires, and the evidence would carry the URL with both secrets.
-    let url = format!(
-        "https://api.miro.com/v1/oauth/token?grant_type=authorization_code&client_id=3458764512345678901&client_secret={secret}&code={code}&redirect_uri=https://app.example.com/cb"
-    );
+    // The finding's evidence quotes the Authorization header, which holds the token.
+    let token = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_kV8nR3tWq2Lx9ZpB4cYm7HdJ0sFa";
+    let case = common::root().join("fixtures/auth-scheme-invalid/bearer-colon.http");
+    let case = case.to_str().unwrap();
     for format in ["human", "json"] {
-        let o = run(&["doctor", "--format", format, &url]);
+        let o = run(&["doctor", "--format", format, case]);
+        assert_eq!(o.status.code(), Some(1));
         let out = stdout(&o) + &stderr(&o);
-        assert!(!out.contains(secret) && !out.contains(&code[31..]), "{format} leaks a secret:\n{out}");
+        assert!(!out.contains(&token[31..]), "{format} leaks the token:\n{out}");
+        if format == "json" {
+            assert!(out.contains("[access_token len=59 #"), "{format} lacks the mask:\n{out}");
+        }
     }
-    let o = run(&["doctor", "--format", "json", "--show-secrets", "--select", "secret-in-url", &url]);
-    assert!(stdout(&o).contains(secret), "--show-secrets does not show: {}", stdout(&o));
+    let o = run(&["doctor", "--format", "json", "--show-secrets", case]);
+    assert!(stdout(&o).contains(token), "--show-secrets does not show: {}", stdout(&o));
 }
 
 #[test]
