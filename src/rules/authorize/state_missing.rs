@@ -1,5 +1,6 @@
 //! `state-missing`: an authorize link without `state`, or with an empty one.
 
+use crate::rules::common::{authorize_links, lost_in_fragment, query_param};
 use crate::rules::prelude::*;
 
 /// The rule.
@@ -15,7 +16,16 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &mut Cx<'_>) {
-    for ex in cx.of_step(Step::Authorize) {
+    for ex in authorize_links(cx) {
+        // A raw `#` in the redirect_uri swallowed the state: redirect-uri-not-encoded says so.
+        if lost_in_fragment(&ex.request, "state") {
+            continue;
+        }
+        // Miro's own install link for Web SDK apps (redirect_uri=/confirm-app-install/) ends
+        // on miro.com: there is no app callback to protect.
+        if query_param(&ex.request, "redirect_uri").is_some_and(|p| p.value.starts_with('/')) {
+            continue;
+        }
         let state = ex
             .request
             .query_params()
