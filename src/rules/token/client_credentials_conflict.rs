@@ -1,0 +1,143 @@
+//! `client-credentials-conflict`: client credentials given twice and disagreeing — the Basic
+//! header against the `client_id`/`client_secret` params, or the same param twice with
+//! different values. Whichever one Miro reads, the other is wrong.
+
+use super::shape::{basic_headers, sent_params, token_requests, usable_creds, Place, Sent};
+use crate::rules::common::is_placeholder;
+use crate::rules::prelude::*;
+use crate::secret::{mask, SecretKind};
+
+/// The rule.
+pub(crate) static RULE: Rule = Rule {
+    id: "client-credentials-conflict",
+    group: Group::Token,
+    severity: Severity::Warning,
+    summary:
+        "client credentials given twice (Basic header vs params, or a param twice) and disagreeing",
+    needs: Needs::Nothing,
+    docs: include_str!("../../../rules/client-credentials-conflict.md"),
+    superseded_by: &[],
+    check,
+};
+
+fn where_(place: Place) -> &'static str {
+    match place {
+        Place::Query => "the query string",
+        Place::Json => "the JSON body",
+        Place::Multipart => "the multipart body",
+        Place::Fragment => "the URL fragment",
+        _ => "the form body",
+    }
+}
+
+fn part(place: Place) -> Part {
+    if place == Place::Query {
+        Part::Query
+    } else {
+        Part::Body
+    }
+}
+
+/// Shows a value: a client id as is, a secret masked.
+fn show(name: &str, value: &str) -> String {
+    if name == "client_secret" {
+        mask(SecretKind::ClientSecret, value)
+    } else {
+        value.to_string()
+    }
+}
+
+fn check(cx: &mut Cx<'_>) {
+    for ex in token_requests(cx) {
+        let req = &ex.request;
+        let params = sent_params(req);
+        let usable = |name: &'static str| -> Vec<&Sent> {
+            params
+                .iter()
+                .filter(|p| p.name == name && !is_placeholder(&p.value, name))
+                .collect()
+        };
+
+        // The same parameter twice with different values.
+        for name in ["client_id", "client_secret"] {
+            let mut distinct: Vec<&Sent> = Vec::new();
+            for p in usable(name) {
+                if !distinct.iter().any(|d| d.value.trim() == p.value.trim()) {
+                    distinct.push(p);
+                }
+            }
+            if distinct.len() < 2 {
+                continue;
+            }
+            let (a, b) = (distinct[0], distinct[1]);
+            let message = if name == "client_id" {
+                format!(
+                    "client_id is sent twice with different values ({} in {}, {} in {}): Miro reads one of them, and the other is wrong",
+                    a.value.trim(),
+                    where_(a.place),
+                    b.value.trim(),
+                    where_(b.place)
+                )
+            } else {
+                format!(
+                    "client_secret is sent twice with different values (in {} and in {}): Miro reads one of them, and the other is wrong",
+                    where_(a.place),
+                    where_(b.place)
+                )
+            };
+            cx.report(&ex, part(b.place), Some(name), message)
+                .fix(format!(
+                    "Send {name} once, with the value from the app settings."
+                ))
+                .evidence(
+                    "sent",
+                    distinct
+                        .iter()
+                        .map(|p| show(name, p.value.trim()))
+                        .collect::<Vec<_>>(),
+                );
+        }
+
+        // The Basic header against the parameters.
+        for b in basic_headers(req) {
+            let Some(creds) = usable_creds(&b) else {
+                continue;
+            };
+            if is_placeholder(&creds.id, "client_id")
+                || is_placeholder(&creds.secret, "client_secret")
+            {
+                continue;
+            }
+            if let Some(id) = usable("client_id").first() {
+                if id.value.trim() != creds.id {
+                    cx.report(
+                        &ex,
+                        Part::Header,
+                        Some("Authorization"),
+                        format!(
+                            "the Authorization: Basic header carries client id {} but the client_id parameter is {}: whichever one Miro reads, the other is wrong",
+                            creds.id,
+                            id.value.trim()
+                        ),
+                    )
+                    .fix("Send the same Client ID in the Basic header and the client_id parameter, or drop the Basic header.")
+                    .evidence("basic", creds.id.clone())
+                    .evidence("param", id.value.trim().to_string());
+                }
+            }
+            if let Some(secret) = usable("client_secret").first() {
+                if secret.value.trim() != creds.secret {
+                    cx.report(
+                        &ex,
+                        Part::Header,
+                        Some("Authorization"),
+                        "the Authorization: Basic header and the client_secret parameter carry different client secrets: whichever one Miro reads, the other is wrong",
+                    )
+                    .fix("Send the same Client secret in the Basic header and the client_secret parameter, or drop the Basic header.")
+                    .evidence("basic", mask(SecretKind::ClientSecret, &creds.secret))
+                    .evidence("param", mask(SecretKind::ClientSecret, secret.value.trim()));
+                }
+            }
+        }
+    }
+}
