@@ -70,7 +70,10 @@ impl Secrets {
     /// Adds a value (ignored when too short or already known).
     pub fn add(&mut self, kind: SecretKind, value: &str) {
         let v = value.trim();
-        if v.chars().count() < MIN_SECRET_LEN || self.values.iter().any(|(x, _)| x == v) {
+        if v.chars().count() < MIN_SECRET_LEN
+            || is_placeholder(v)
+            || self.values.iter().any(|(x, _)| x == v)
+        {
             return;
         }
         self.values.push((v.to_string(), kind));
@@ -120,6 +123,12 @@ impl Secrets {
                 let v = h.value.trim();
                 let (scheme, cred) = v.split_once(char::is_whitespace).unwrap_or(("", v));
                 let cred = cred.trim();
+                // A bare scheme word (`Authorization: Basic`) carries no credential.
+                if scheme.is_empty()
+                    && ["basic", "bearer", "token"].contains(&cred.to_ascii_lowercase().as_str())
+                {
+                    continue;
+                }
                 if scheme.eq_ignore_ascii_case("basic") {
                     self.add(SecretKind::Basic, cred);
                     if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(cred) {
@@ -196,6 +205,25 @@ impl Secrets {
     }
 }
 
+/// A template placeholder rather than a credential (`undefined`, `${SECRET}`, `{{code}}`,
+/// `YOUR_CLIENT_SECRET`, `<token>`, `$DO_API_TOKEN`): quoting it leaks nothing and helps the
+/// diagnosis ("the code is the literal text `undefined`").
+pub fn is_placeholder(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    matches!(lower.as_str(), "undefined" | "null" | "none" | "nil" | "nan" | "[object object]")
+        || (v.starts_with("${") && v.ends_with('}'))
+        || (v.starts_with("{{") && v.ends_with("}}"))
+        || (v.starts_with('<')
+            && v.ends_with('>')
+            // `<ACCESS_TOKEN>`, `<your token>`; not a real token kept inside brackets.
+            && v[1..v.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphabetic() || "_- ".contains(c)))
+        || (v.starts_with('$') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        || lower.starts_with("your_")
+        || lower.starts_with("your-")
+}
+
 /// The value as written raw, form-encoded and percent-encoded.
 fn spellings(value: &str) -> Vec<String> {
     let mut v = vec![value.to_string()];
@@ -219,6 +247,19 @@ mod tests {
         let m = mask(SecretKind::Code, "abcdef123456");
         assert!(m.starts_with("[code len=12 #"));
         assert!(!m.contains("abcdef"));
+    }
+
+    #[test]
+    fn placeholders_are_not_secrets() {
+        let mut s = Secrets::default();
+        for p in ["undefined", "${MIRO_SECRET}", "{{code}}", "YOUR_CLIENT_SECRET", "<token>", "$TOKEN"] {
+            assert!(is_placeholder(p), "{p}");
+            s.add(SecretKind::Code, p);
+        }
+        assert!(s.is_empty());
+        assert!(!is_placeholder("<eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_kV8nR3tWq2>"));
+        s.add(SecretKind::Code, "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_abc");
+        assert!(!s.is_empty());
     }
 
     #[test]

@@ -120,7 +120,9 @@ pub fn parse_http(text: &str) -> Result<(Request, Option<Response>), ParseError>
         method = pseudo(":method").unwrap_or_else(|| "GET".to_string());
         target = pseudo(":path").unwrap_or_else(|| "/".to_string());
     }
-    let url = if target.contains("://") {
+    // Absolute-form (`GET https://host/path HTTP/1.1`, proxies) vs origin-form (`/path?…`,
+    // whose query may itself hold an unencoded `https://…` redirect_uri).
+    let url = if !target.starts_with('/') && target.contains("://") {
         target
     } else {
         let host = pseudo(":authority")
