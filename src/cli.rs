@@ -46,6 +46,16 @@ enum Command {
     /// callback URL, then the token-exchange curl.
     #[command(after_help = AFTER_HELP)]
     Doctor(DoctorArgs),
+    /// Pre-deploy check for CI: lint the app config, the deployment's env files and the
+    /// source tree's Miro API calls against the app's scopes.
+    ///
+    /// Reads the app's config (miro-oauth.toml or Miro's app manifest), the deployment's
+    /// environment from dotenv files (--env, repeatable; a later file overrides an earlier
+    /// one) and, with --scan DIR, the source tree: Miro REST calls (URLs, template strings,
+    /// the official Node and Python clients) are matched to the scopes they need, and
+    /// manifests and lock files to the official clients' known pitfalls.
+    #[command(after_help = CHECK_AFTER_HELP)]
+    Check(CheckArgs),
     /// List every rule: id, default severity, group, summary.
     Rules(RulesArgs),
     /// Show a rule's documentation: what it checks, why it breaks, how to fix, an example.
@@ -53,7 +63,46 @@ enum Command {
         /// The rule id, e.g. `redirect-uri-mismatch` (see `miro-oauth rules`).
         rule: String,
     },
+    /// Sign in through the browser and store the tokens (one-shot loopback callback server).
+    ///
+    /// Opens Miro's authorize link, catches the callback, checks `state` and exchanges the
+    /// code the moment it arrives. Listens on the config's first http://localhost / 127.0.0.1 / [::1] redirect URI (or
+    /// --redirect-uri), which must be registered in the app settings. Then shows the granted
+    /// scopes, team and user. Exit 1 on a callback error, a state mismatch, a timeout or when
+    /// Miro refuses the code (with the doctor's diagnosis).
+    #[command(after_help = LIVE_AFTER_HELP)]
+    Login(miro_oauth::live::LoginArgs),
+    /// Exchange an authorization code or a callback URL for tokens and store them.
+    #[command(after_help = LIVE_AFTER_HELP)]
+    Exchange(miro_oauth::live::ExchangeArgs),
+    /// Refresh the stored tokens (Miro rotates the pair; replaced atomically, under a lock).
+    ///
+    /// The old pair stops working at once, so the new pair replaces it atomically, and a lock
+    /// keeps two refreshes from racing.
+    #[command(after_help = LIVE_AFTER_HELP)]
+    Refresh(miro_oauth::live::RefreshArgs),
+    /// Show the stored token's team, user and scopes, and the configured scopes it lacks.
+    ///
+    /// Asks Miro (GET /v1/oauth-token) and compares the granted scopes with the config's.
+    #[command(name = "token-info", after_help = LIVE_AFTER_HELP)]
+    TokenInfo(miro_oauth::live::TokenInfoArgs),
+    /// Revoke the stored token and its refresh token (v2; --v1 for the deprecated endpoint).
+    #[command(after_help = LIVE_AFTER_HELP)]
+    Revoke(miro_oauth::live::RevokeArgs),
 }
+
+const LIVE_AFTER_HELP: &str = "\
+Examples:
+  miro-oauth login                                  sign in through the browser, store the tokens
+  miro-oauth login --no-browser                     print the authorize link instead of opening it
+  miro-oauth exchange --callback-url 'http://localhost:3000/callback?code=…&state=…'
+  miro-oauth refresh                                rotate the stored pair
+  miro-oauth token-info                             team, user, scopes; which configured scopes are missing
+  miro-oauth revoke                                 revoke and delete the stored tokens
+
+The client secret is read from the variable named by client_secret_env in the config.
+Exit codes: 0 success, 1 Miro said no (diagnosed), callback error, state mismatch or timeout,
+2 the tool could not do its job (bad flags, no config, no secret in the environment, unreachable host).";
 
 #[derive(Debug, Args)]
 struct CommonArgs {
@@ -98,6 +147,39 @@ struct DoctorArgs {
 }
 
 #[derive(Debug, Args)]
+struct CheckArgs {
+    /// A dotenv file with the deployment's environment (KEY=value lines). Repeatable; a
+    /// later file overrides an earlier one, as with Compose's env_file.
+    #[arg(long = "env", value_name = "FILE")]
+    env: Vec<PathBuf>,
+    /// Scan this source tree for Miro API calls, client use and dependencies (.gitignore is
+    /// respected; node_modules, vendor, virtualenvs and target are always skipped).
+    #[arg(long, value_name = "DIR")]
+    scan: Option<PathBuf>,
+    /// The variable that holds the client id in the env files.
+    #[arg(long, value_name = "NAME", default_value = "MIRO_CLIENT_ID")]
+    env_var_client_id: String,
+    /// The variable that holds the client secret [default: the config's client_secret_env,
+    /// else MIRO_CLIENT_SECRET].
+    #[arg(long, value_name = "NAME")]
+    env_var_client_secret: Option<String>,
+    /// The variable that holds the redirect URI in the env files.
+    #[arg(long, value_name = "NAME", default_value = "MIRO_REDIRECT_URL")]
+    env_var_redirect_uri: String,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+const CHECK_AFTER_HELP: &str = "\
+Examples:
+  miro-oauth check                                  lint the config found in . or a parent
+  miro-oauth check --env .env.production --scan .   also the deployment's env and the source
+  miro-oauth check --scan . --format sarif > miro-oauth.sarif
+  miro-oauth check --scan . --format github         annotations in a GitHub Actions log
+
+Exit codes: 0 no error finding, 1 at least one error finding, 2 the tool could not do its job.";
+
+#[derive(Debug, Args)]
 struct RulesArgs {
     /// Output format (`human` or `json`).
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -125,8 +207,14 @@ pub fn run() -> Result<ExitCode> {
     };
     match cli.command {
         Command::Doctor(args) => doctor(args),
+        Command::Check(args) => check(args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),
+        Command::Login(args) => miro_oauth::live::login(&args).map(ExitCode::from),
+        Command::Exchange(args) => miro_oauth::live::exchange(&args).map(ExitCode::from),
+        Command::Refresh(args) => miro_oauth::live::refresh(&args).map(ExitCode::from),
+        Command::TokenInfo(args) => miro_oauth::live::token_info(&args).map(ExitCode::from),
+        Command::Revoke(args) => miro_oauth::live::revoke(&args).map(ExitCode::from),
     }
 }
 
@@ -171,6 +259,12 @@ fn read_input(arg: &OsString, stdin_used: &mut bool) -> Result<(String, Vec<u8>)
         })?;
         return Ok((path.display().to_string(), bytes));
     }
+    input_text(arg, path)
+}
+
+/// An INPUT given inline (a URL or a curl command as the argument itself), or the error for a
+/// path that is not a readable file.
+fn input_text(arg: &OsString, path: &Path) -> Result<(String, Vec<u8>)> {
     let text = arg.to_string_lossy();
     let t = text.trim_start();
     let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
@@ -187,6 +281,48 @@ fn read_input(arg: &OsString, stdin_used: &mut bool) -> Result<(String, Vec<u8>)
         "{}: no such file; expected a file path, `-` for stdin, or an inline URL or curl command",
         path.display()
     )
+}
+
+/// Reads the inputs, with a progress bar on stderr for large files when stderr is a terminal.
+fn read_with_progress(sources: &[miro_oauth::Source]) -> Result<miro_oauth::model::Flow> {
+    // Below this size a file reads in well under a second: a bar would only flicker.
+    const BAR_FROM_BYTES: u64 = 64 << 20;
+    let interactive = std::io::stderr().is_terminal();
+    let mut bar: Option<(usize, indicatif::ProgressBar)> = None;
+    let flow = miro_oauth::read_sources(sources, &mut |input, read, total| {
+        if !interactive || total < BAR_FROM_BYTES {
+            return;
+        }
+        if bar.as_ref().is_none_or(|(i, _)| *i != input) {
+            if let Some((_, old)) = bar.take() {
+                old.finish_and_clear();
+            }
+            let name = match &sources[input] {
+                miro_oauth::Source::File(p) => p.display().to_string(),
+                miro_oauth::Source::Bytes(n, _) => n.clone(),
+            };
+            let pb = indicatif::ProgressBar::with_draw_target(
+                Some(total),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            pb.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            pb.set_message(format!("reading {name}"));
+            bar = Some((input, pb));
+        }
+        if let Some((_, pb)) = &bar {
+            pb.set_position(read);
+        }
+    });
+    if let Some((_, pb)) = bar {
+        pb.finish_and_clear();
+    }
+    Ok(flow?)
 }
 
 fn load_config(explicit: Option<&Path>) -> Result<Option<Config>> {
@@ -223,10 +359,16 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
     let mut stdin_used = false;
     let mut sources = Vec::new();
     for arg in &args.inputs {
-        sources.push(read_input(arg, &mut stdin_used)?);
+        // Files are handed to the library by path, so a HAR is streamed, never held whole.
+        if arg != "-" && Path::new(arg).is_file() {
+            sources.push(miro_oauth::Source::File(Path::new(arg).to_path_buf()));
+        } else {
+            let (name, bytes) = read_input(arg, &mut stdin_used)?;
+            sources.push(miro_oauth::Source::Bytes(name, bytes));
+        }
     }
     let config = load_config(args.common.config.as_deref())?;
-    let mut flow = miro_oauth::read_flow(&sources)?;
+    let mut flow = read_with_progress(&sources)?;
     if let Some(resp) = &args.response {
         let (name, bytes) = if resp == "-" {
             read_input(resp, &mut stdin_used)?
@@ -263,6 +405,9 @@ fn rules(args: RulesArgs) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let all = miro_oauth::rules::all();
     match args.format {
+        Format::Sarif | Format::Github => {
+            bail!("`rules` prints `human` or `json`; --format sarif and github are for doctor and check")
+        }
         Format::Json => {
             let v: Vec<serde_json::Value> = all
                 .iter()
@@ -330,4 +475,64 @@ fn explain(id: &str) -> Result<ExitCode> {
 
 fn strsim(a: &str, b: &str) -> f32 {
     similar::TextDiff::from_chars(a, b).ratio()
+}
+
+/// Where `check` looked for the config, for the message when none is found.
+fn config_search_message(cwd: &Path, scan: Option<&Path>) -> String {
+    let names = config::load::CONFIG_FILE_NAMES.join(", ");
+    let mut places = format!("{} and its parents", cwd.display());
+    if let Some(dir) = scan {
+        places.push_str(&format!(", and in {} and its parents", dir.display()));
+    }
+    format!(
+        "no app config found: looked for {names} in {places} (MIRO_OAUTH_CONFIG is not set); \
+         `check` needs the app as registered with Miro: give --config FILE (miro-oauth.toml or \
+         Miro's app manifest YAML), or create miro-oauth.toml with an [app] table listing \
+         client_id, redirect_uris and scopes"
+    )
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let opts = options(&args.common)?;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let env = std::env::var_os("MIRO_OAUTH_CONFIG").filter(|v| !v.is_empty());
+    // The config is searched from the current directory up, then from the scanned tree up.
+    let found = config::load::discover(args.common.config.as_deref(), env.as_deref(), &cwd)
+        .or_else(|| {
+            let dir = args.scan.as_deref()?;
+            config::load::discover(None, None, dir)
+        });
+    let Some(path) = found else {
+        bail!(config_search_message(&cwd, args.scan.as_deref()));
+    };
+    let config = config::load::load(&path)?;
+    let mut project = miro_oauth::project::Project::new(&cwd);
+    project.env_names = miro_oauth::project::EnvNames::for_config(&config);
+    project.env_names.client_id = args.env_var_client_id.clone();
+    project.env_names.redirect_uri = args.env_var_redirect_uri.clone();
+    if let Some(name) = &args.env_var_client_secret {
+        project.env_names.client_secret = name.clone();
+    }
+    for file in &args.env {
+        project.add_env_file(file)?;
+    }
+    if let Some(dir) = &args.scan {
+        project.scan_dir(dir)?;
+    }
+    let report = miro_oauth::project::check(&config, &project, &opts);
+    let color = args.common.format == Format::Human && use_color(args.common.color);
+    colored::control::set_override(color);
+    let mut out = std::io::stdout().lock();
+    render::render(
+        &report,
+        args.common.format,
+        RenderOptions { color },
+        &mut out,
+    )?;
+    out.flush()?;
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -182,6 +182,30 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Counts.
     pub summary: Summary,
+    /// For HAR inputs: the OAuth-relevant entries in order (human output only).
+    #[serde(skip)]
+    pub timeline: Vec<TimelineRow>,
+}
+
+/// One line of a HAR timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineRow {
+    /// The input.
+    pub input: usize,
+    /// The HAR entry index.
+    pub entry: Option<usize>,
+    /// Milliseconds since the input's first entry, when known.
+    pub offset_ms: Option<i64>,
+    /// Request method.
+    pub method: String,
+    /// Host and path (no query: it may hold secrets).
+    pub target: String,
+    /// Response status, when captured.
+    pub status: Option<u16>,
+    /// The flow step.
+    pub step: Step,
+    /// Rules that fired on this entry.
+    pub rules: Vec<&'static str>,
 }
 
 impl Report {

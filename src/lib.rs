@@ -15,7 +15,9 @@ pub mod engine;
 pub mod error;
 pub mod finding;
 pub mod input;
+pub mod live;
 pub mod model;
+pub mod project;
 pub mod render;
 pub mod rules;
 pub mod secret;
@@ -23,22 +25,113 @@ pub mod secret;
 use error::InputError;
 use model::{Flow, InputInfo};
 
+/// Where an input comes from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Text already in memory (stdin, an inline argument, a test case), with its name.
+    Bytes(String, Vec<u8>),
+    /// A file, read by the parser for its kind: a HAR file is streamed, never held whole.
+    File(std::path::PathBuf),
+}
+
 /// Reads inputs (name, bytes) in order into one flow. Several inputs form one flow in the
 /// order given; within a HAR, entries are ordered by time.
 pub fn read_flow(sources: &[(String, Vec<u8>)]) -> Result<Flow, InputError> {
+    let sources: Vec<Source> = sources
+        .iter()
+        .map(|(n, b)| Source::Bytes(n.clone(), b.clone()))
+        .collect();
+    read_sources(&sources, &mut |_, _, _| {})
+}
+
+/// Reads inputs in order into one flow. `progress(input, bytes_read, total)` is called while a
+/// large file is read (HAR files report as they stream).
+pub fn read_sources(
+    sources: &[Source],
+    progress: &mut dyn FnMut(usize, u64, u64),
+) -> Result<Flow, InputError> {
     let mut flow = Flow::default();
-    for (index, (name, bytes)) in sources.iter().enumerate() {
-        let text = input::detect::to_text(name, bytes)?;
-        let parsed = input::detect::parse_input(name, &text)?;
+    for (index, source) in sources.iter().enumerate() {
+        let (name, parsed) = match source {
+            Source::Bytes(name, bytes) => {
+                let text = input::detect::to_text(name, bytes)?;
+                (name.clone(), input::detect::parse_input(name, &text)?)
+            }
+            Source::File(path) => (path.display().to_string(), read_file(index, path, progress)?),
+        };
         flow.inputs.push(InputInfo {
             index,
             kind: parsed.kind,
-            source: name.clone(),
+            source: name,
+            har: parsed.har,
         });
         flow.exchanges
-            .extend(input::detect::exchanges(index, parsed));
+            .extend(input::detect::exchanges(index, parsed.items));
     }
     Ok(flow)
+}
+
+/// Reads one file: a HAR is streamed from disk; anything else is read whole and detected.
+fn read_file(
+    index: usize,
+    path: &std::path::Path,
+    progress: &mut dyn FnMut(usize, u64, u64),
+) -> Result<input::detect::Parsed, InputError> {
+    use std::io::{BufReader, Read};
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| InputError::Unreadable {
+        source_name: name.clone(),
+        reason: e.to_string(),
+    };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut head = Vec::with_capacity(4096);
+    (&mut file)
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
+    if input::detect::looks_like_har(&head) {
+        let reader = BufReader::new(std::io::Cursor::new(head).chain(file));
+        return input::detect::read_har_input(reader, &mut |n| progress(index, n, total))
+            .map_err(|e| {
+                // Place the offset by line and column: count lines up to it, streaming.
+                let position = line_column(path, e.offset);
+                InputError::Parse {
+                    source_name: name.clone(),
+                    position,
+                    message: e.message,
+                }
+            });
+    }
+    let mut bytes = head;
+    file.read_to_end(&mut bytes).map_err(unreadable)?;
+    let text = input::detect::to_text(&name, &bytes)?;
+    input::detect::parse_input(&name, &text)
+}
+
+/// The line and column of a byte offset in a file, read in chunks (the file may be huge).
+fn line_column(path: &std::path::Path, offset: usize) -> error::Position {
+    use std::io::Read;
+    let (mut line, mut column) = (1, 1);
+    if let Ok(file) = std::fs::File::open(path) {
+        let mut reader = std::io::BufReader::new(file).take(offset as u64);
+        let mut buf = vec![0u8; 1 << 16];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            for &b in &buf[..n] {
+                if b == b'\n' {
+                    line += 1;
+                    column = 1;
+                } else if b & 0xC0 != 0x80 {
+                    // Count characters, not bytes: skip UTF-8 continuation bytes.
+                    column += 1;
+                }
+            }
+        }
+    }
+    error::Position { line, column }
 }
 
 /// Attaches a response given separately (`--response`) to the last exchange of the flow

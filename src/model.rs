@@ -42,6 +42,24 @@ pub struct InputInfo {
     pub kind: InputKind,
     /// Where it came from: a file path, `-` for stdin, or `<arg>` for inline text.
     pub source: String,
+    /// For a HAR input: what the reader saw (entries, kept, hosts, sanitization marks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub har: Option<HarInfo>,
+}
+
+/// What a HAR input held overall, beyond the entries kept for the rules.
+#[derive(Clone, Debug, Serialize)]
+pub struct HarInfo {
+    /// Entries in `log.entries`.
+    pub entries: usize,
+    /// Entries kept (OAuth-relevant: Miro hosts, callbacks).
+    pub kept: usize,
+    /// The export carries no `Authorization` header and no cookie at all: Chrome's default
+    /// ("sanitized") export, or a hand-sanitized file.
+    pub sanitized: bool,
+    /// The reader's full summary.
+    #[serde(skip)]
+    pub summary: crate::input::har::HarSummary,
 }
 
 /// A name/value pair as written (headers).

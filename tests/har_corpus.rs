@@ -620,6 +620,10 @@ fn keep_filter_and_summary() {
         ("https://app.example.com/cb#error=access_denied", true),
         ("https://app.example.com/?qrcode=1&mystate=2", false),
         ("https://cdn.example.com/img.png", false),
+        ("https://app.example.com/api/auth/miro/exchange", true),
+        ("https://app.example.com/oauth/callback", true),
+        ("https://app.example.com/api/miro/token", true),
+        ("https://app.example.com/static/app.js", false),
         ("data:text/plain,code=1", false),
     ] {
         assert_eq!(oauth_relevant(url), want, "{url}");

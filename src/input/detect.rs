@@ -1,16 +1,34 @@
 //! Content detection: which parser an input goes to, decided from the text itself (never
-//! from the file name), and the entry point that turns raw bytes into exchanges.
+//! from the file name), and the entry points that turn an input into exchanges. HAR files
+//! are streamed (see [`super::har`]); the other kinds are small and read whole.
+
+use std::io::Read;
 
 use crate::error::{InputError, ParseError};
-use crate::model::{Exchange, InputKind, Request, Response};
+use crate::model::{Exchange, HarInfo, InputKind, Request, Response};
+
+/// One request of an input, with its response and start time when captured.
+#[derive(Debug)]
+pub struct Item {
+    /// The request.
+    pub request: Request,
+    /// The response, when captured.
+    pub response: Option<Response>,
+    /// When it started, when known.
+    pub started: Option<jiff::Timestamp>,
+    /// Its index in `log.entries`, for a HAR entry.
+    pub entry: Option<usize>,
+}
 
 /// Parsed content of one input.
 #[derive(Debug)]
 pub struct Parsed {
     /// The detected kind.
     pub kind: InputKind,
-    /// Requests (with responses when captured) and start times when known.
-    pub items: Vec<(Request, Option<Response>, Option<jiff::Timestamp>)>,
+    /// Requests in order (HAR: by start time).
+    pub items: Vec<Item>,
+    /// For a HAR input: what the reader saw overall.
+    pub har: Option<HarInfo>,
 }
 
 /// Bytes → text, refusing binary input with a position.
@@ -39,10 +57,21 @@ pub fn to_text(source: &str, bytes: &[u8]) -> Result<String, InputError> {
     }
 }
 
+/// True when the bytes start (after a BOM and white space) like a HAR document: a JSON
+/// object or the HARP `onInputData(` wrapper.
+pub fn looks_like_har(head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace());
+    match start {
+        Some(i) => head[i] == b'{' || head[i..].starts_with(b"onInputData("),
+        None => false,
+    }
+}
+
 /// The kind of a text, or None when unrecognised.
 pub fn detect_kind(text: &str) -> Option<InputKind> {
     let t = text.trim_start_matches('\u{feff}').trim_start();
-    if t.starts_with('{') || t.starts_with("onInputData(") {
+    if looks_like_har(t.as_bytes()) {
         Some(InputKind::Har)
     } else if super::curl::looks_like_curl(t) {
         Some(InputKind::Curl)
@@ -55,14 +84,58 @@ pub fn detect_kind(text: &str) -> Option<InputKind> {
     }
 }
 
+/// Streams a HAR document from a reader, keeping the OAuth-relevant entries
+/// ([`super::har::oauth_relevant`]) in time order. Errors carry the byte offset; the caller
+/// places it (see [`ParseError::in_source`]).
+pub fn read_har_input<R: Read>(
+    reader: R,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Parsed, ParseError> {
+    let (mut entries, summary) =
+        super::har::read_har(reader, &super::har::oauth_relevant, progress)?;
+    super::har::sort_by_started(&mut entries);
+    let har = HarInfo {
+        entries: summary.entries,
+        kept: summary.kept,
+        // Only meaningful when there are Miro API calls whose tokens were stripped: a HAR of
+        // just a callback and a token exchange has no Authorization header to begin with.
+        sanitized: summary.looks_sanitized() && summary.miro_api_without_auth > 0,
+        summary,
+    };
+    Ok(Parsed {
+        kind: InputKind::Har,
+        items: entries
+            .into_iter()
+            .map(|e| Item {
+                request: e.request,
+                response: e.response,
+                started: e.started,
+                entry: Some(e.index),
+            })
+            .collect(),
+        har: Some(har),
+    })
+}
+
+fn plain(requests: Vec<Request>) -> Vec<Item> {
+    requests
+        .into_iter()
+        .map(|request| Item {
+            request,
+            response: None,
+            started: None,
+            entry: None,
+        })
+        .collect()
+}
+
 /// Parses one input's text, detecting its kind.
 pub fn parse_input(source: &str, text: &str) -> Result<Parsed, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::Unrecognised {
             source_name: source.to_string(),
-            message:
-                "empty input; expected a curl command, a URL, a raw HTTP request or a HAR file"
-                    .to_string(),
+            message: "empty input; expected a curl command, a URL, a raw HTTP request or a HAR file"
+                .to_string(),
         });
     }
     let Some(kind) = detect_kind(text) else {
@@ -82,39 +155,44 @@ pub fn parse_input(source: &str, text: &str) -> Result<Parsed, InputError> {
         });
     };
     let items = match kind {
-        InputKind::Curl => super::curl::parse_curl(text)
-            .map_err(|e| e.in_source(source, text))?
-            .into_iter()
-            .map(|r| (r, None, None))
-            .collect(),
-        InputKind::Url => super::url::parse_urls(text)
-            .map_err(|e| e.in_source(source, text))?
-            .into_iter()
-            .map(|r| (r, None, None))
-            .collect(),
-        InputKind::Http => {
-            let (req, resp) =
-                super::http::parse_http(text).map_err(|e| e.in_source(source, text))?;
-            vec![(req, resp, None)]
+        InputKind::Curl => {
+            plain(super::curl::parse_curl(text).map_err(|e| e.in_source(source, text))?)
         }
-        InputKind::Har => super::har::parse_har(text).map_err(|e| e.in_source(source, text))?,
+        InputKind::Url => {
+            plain(super::url::parse_urls(text).map_err(|e| e.in_source(source, text))?)
+        }
+        InputKind::Http => {
+            let (request, response) =
+                super::http::parse_http(text).map_err(|e| e.in_source(source, text))?;
+            vec![Item {
+                request,
+                response,
+                started: None,
+                entry: None,
+            }]
+        }
+        InputKind::Har => {
+            return read_har_input(text.as_bytes(), &mut |_| {})
+                .map_err(|e| e.in_source(source, text))
+        }
     };
-    Ok(Parsed { kind, items })
+    Ok(Parsed {
+        kind,
+        items,
+        har: None,
+    })
 }
 
 /// Turns a parsed input into exchanges for input `index`.
-pub fn exchanges(index: usize, parsed: Parsed) -> Vec<Exchange> {
-    let is_har = parsed.kind == InputKind::Har;
-    parsed
-        .items
+pub fn exchanges(index: usize, items: Vec<Item>) -> Vec<Exchange> {
+    items
         .into_iter()
-        .enumerate()
-        .map(|(i, (request, response, started))| Exchange {
+        .map(|item| Exchange {
             input: index,
-            entry: is_har.then_some(i),
-            started,
-            request,
-            response,
+            entry: item.entry,
+            started: item.started,
+            request: item.request,
+            response: item.response,
         })
         .collect()
 }

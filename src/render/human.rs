@@ -89,6 +89,73 @@ fn diff_lines(sent: &str, expected: &str, color: bool) -> Vec<String> {
     ]
 }
 
+/// `+m:ss.mmm` from the first entry.
+fn offset_text(ms: Option<i64>) -> String {
+    match ms {
+        Some(ms) => format!("+{}:{:02}.{:03}", ms / 60_000, (ms / 1000) % 60, ms % 1000),
+        None => "+?".to_string(),
+    }
+}
+
+/// For each HAR input: the OAuth-relevant entries with the findings attached to each, and one
+/// line that sums up everything else.
+fn render_timelines(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    for input in &report.inputs {
+        let Some(har) = &input.har else { continue };
+        let rows: Vec<_> = report.timeline.iter().filter(|r| r.input == input.index).collect();
+        let head = format!(
+            "── timeline ({}: {} entries, {} OAuth-relevant)",
+            input.source, har.entries, har.kept
+        );
+        writeln!(out, "{}", paint(&head, color, |s| s.bold()))?;
+        let width = rows.iter().map(|r| r.target.chars().count()).max().unwrap_or(0).min(60);
+        for r in &rows {
+            let target: String = r.target.chars().take(60).collect();
+            let status = r.status.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+            let entry = r.entry.map(|e| format!("#{e}")).unwrap_or_default();
+            let rules = if r.rules.is_empty() {
+                String::new()
+            } else {
+                paint(&r.rules.join(", "), color, |s| s.red())
+            };
+            let line = format!(
+                "   {:>11}  {:6} {:7} {target:width$}  {status:>3}  {:11} {rules}",
+                offset_text(r.offset_ms),
+                entry,
+                r.method,
+                r.step.title().split(' ').next().unwrap_or(""),
+            );
+            writeln!(out, "{}", line.trim_end())?;
+        }
+        let s = &har.summary;
+        let quiet_kept = har.kept.saturating_sub(rows.len());
+        let mut parts = Vec::new();
+        if quiet_kept > 0 {
+            let noun = if quiet_kept == 1 { "call" } else { "calls" };
+            parts.push(format!("{quiet_kept} Miro {noun} without findings"));
+        }
+        if s.skipped() > 0 {
+            let hosts: Vec<String> = s
+                .skipped_hosts
+                .iter()
+                .take(3)
+                .map(|(h, n)| format!("{h} ×{n}"))
+                .collect();
+            let more = if s.skipped_hosts.len() > 3 || s.other_hosts > 0 { ", …" } else { "" };
+            parts.push(format!(
+                "{} on other hosts ({}{more})",
+                s.skipped(),
+                hosts.join(", ")
+            ));
+        }
+        if !parts.is_empty() {
+            writeln!(out, "   {}", paint(&format!("… and {}", parts.join("; ")), color, |s| s.dimmed()))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// Writes the report.
 pub fn render(
     report: &Report,
@@ -96,6 +163,7 @@ pub fn render(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let color = options.color;
+    render_timelines(report, color, out)?;
     let mut last_group: Option<(Option<usize>, Option<usize>, crate::finding::Step)> = None;
     for f in &report.findings {
         let group = (f.location.input, f.location.entry, f.step);

@@ -205,13 +205,20 @@ pub fn sort_by_started(entries: &mut Vec<HarEntry>) {
 }
 
 /// The filter the CLI uses: the URL's host is `miro.com` or one of its subdomains, or its query
-/// or fragment has a `code`, `error` or `state` parameter (an OAuth callback to any host).
+/// or fragment has a `code`, `error` or `state` parameter (an OAuth callback to any host), or
+/// its path names an auth step (`/oauth`, `/auth`, `token`, `callback`): the app's own backend
+/// endpoints that receive the code and relay Miro's answer.
 pub fn oauth_relevant(url: &str) -> bool {
     let u = RawUrl::split(url);
     let host = u.host.trim_end_matches('.').as_bytes();
     let miro = host.eq_ignore_ascii_case(b"miro.com")
         || (host.len() > 9 && host[host.len() - 9..].eq_ignore_ascii_case(b".miro.com"));
-    miro || [u.query, u.fragment].into_iter().flatten().any(|q| {
+    let path = u.path.as_bytes();
+    let auth_path = ["auth", "token", "callback"].iter().any(|w| {
+        path.windows(w.len())
+            .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+    });
+    miro || auth_path || [u.query, u.fragment].into_iter().flatten().any(|q| {
         q.split('&').any(|pair| {
             pair.split_once('=')
                 .is_some_and(|(name, _)| matches!(name, "code" | "error" | "state"))
