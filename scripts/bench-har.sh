@@ -25,7 +25,7 @@ dir="${TMPDIR:-/tmp}/miro-oauth-har-bench"
 
 while [ $# -gt 0 ]; do
     case "$1" in
-        --reader) reader="$2"; shift 2 ;;
+        --reader) reader="$2"; custom_reader=1; shift 2 ;;
         --sizes) sizes="$2"; shift 2 ;;
         --runs) runs="$2"; shift 2 ;;
         --dir) dir="$2"; shift 2 ;;
@@ -126,3 +126,21 @@ for row in "${rows[@]}"; do
             sprintf("%.1f MB", rss / 1024), sprintf("%.0f MB", jrss / 1024)
     }'
 done
+
+# The generator buries three faults in each file; a fast reader that misses them is no use.
+if [ -z "${custom_reader:-}" ]; then
+    echo
+    for mb in $sizes; do
+        file="$dir/bench-$mb.har"
+        "$here/target/release/miro-oauth" doctor --format json "$file" | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+errors = sorted(f["rule"] for f in report["findings"] if f["severity"] == "error")
+want = ["access-token-superseded", "code-expired", "scope-insufficient"]
+ok = errors == want
+verdict = "the three buried faults, nothing else" if ok else "MISMATCH, expected " + str(want)
+print(sys.argv[1], "MiB: error findings", errors, "->", verdict)
+sys.exit(0 if ok else 1)
+' "$mb"
+    done
+fi

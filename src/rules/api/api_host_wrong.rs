@@ -267,15 +267,22 @@ fn check(cx: &mut Cx<'_>) {
         let req = &ex.request;
         let raw = req.raw_url();
         let host = req.host();
-        let api_host = is_api_host(cx, &host);
+        // The config's `[miro] api_url` (a local stand-in, a proxy) is what the user chose:
+        // its scheme and host are right by definition.
+        let configured = cx.config().is_some_and(|c| {
+            let a = crate::model::RawUrl::split(&c.miro.api_url);
+            a.authority.eq_ignore_ascii_case(raw.authority) && a.scheme.eq_ignore_ascii_case(raw.scheme)
+        });
+        let scheme = if configured { "https" } else { raw.scheme };
+        let api_host = configured || is_api_host(cx, &host);
         let segs: Vec<&str> = raw.path.split('/').filter(|s| !s.is_empty()).collect();
         let problem = match ex.step {
-            Step::Scim => scim_problem(&host, raw.scheme, &segs),
-            Step::TokenInfo => token_info_problem(&host, raw.scheme, raw.path, api_host),
+            Step::Scim => scim_problem(&host, scheme, &segs),
+            Step::TokenInfo => token_info_problem(&host, scheme, raw.path, api_host),
             Step::Api => {
                 let r = realm(&host);
                 if api_host || matches!(r, Realm::Web | Realm::OtherMiro) {
-                    rest_problem(&req.method, &host, raw.scheme, &segs, api_host)
+                    rest_problem(&req.method, &host, scheme, &segs, api_host)
                 } else {
                     None
                 }

@@ -1,0 +1,495 @@
+//! The token store: one JSON file (mode 0600) per app holding the access and refresh token,
+//! their expiry, scope, team and user. Writes are atomic (temporary file in the same
+//! directory, fsync, rename, fsync of the directory) and happen under an exclusive lock file,
+//! because Miro rotates the pair on every refresh and the old refresh token dies with it
+//! (facts §5): losing the new pair, or two refreshes racing, leaves no valid refresh token.
+//!
+//! A crash between the fsync of the temporary file and the rename leaves the old file intact
+//! and the new pair in a `.<name>.<random>.pending` file next to it. Because Miro already
+//! invalidated the old pair at that point, the next locked load promotes the newest complete
+//! pending file ([`StoreLock::load`]).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// The format version written in the file.
+pub const VERSION: u32 = 1;
+
+/// Environment variable for the crash-safety test: when set, `save` exits the process right
+/// after the temporary file is written and fsynced, before the rename, as a crash would.
+pub const CRASH_BEFORE_RENAME_ENV: &str = "MIRO_OAUTH_TEST_CRASH_BEFORE_RENAME";
+
+/// The stored tokens of one app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredToken {
+    /// Format version ([`VERSION`]).
+    pub version: u32,
+    /// Incremented on every save; orders a pending file against the store (a wall clock can
+    /// repeat or go back, a counter cannot).
+    #[serde(default)]
+    pub generation: u64,
+    /// The app's client id (a token is only good with its own app's credentials).
+    pub client_id: String,
+    /// The API base the token was issued by.
+    pub api_url: String,
+    /// `bearer`.
+    pub token_type: String,
+    /// The access token.
+    pub access_token: String,
+    /// The refresh token (expiring-token apps only, facts §5).
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    /// When the access token expires (RFC 3339), from `expires_in`.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Granted scopes, space-separated as Miro sends them.
+    #[serde(default)]
+    pub scope: Option<String>,
+    /// The team the app was installed in.
+    #[serde(default)]
+    pub team_id: Option<String>,
+    /// The user who authorized.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// When this pair was obtained (RFC 3339).
+    pub obtained_at: String,
+}
+
+impl StoredToken {
+    /// The expiry as a timestamp.
+    pub fn expires(&self) -> Option<jiff::Timestamp> {
+        self.expires_at.as_deref()?.parse().ok()
+    }
+
+    fn obtained(&self) -> Option<jiff::Timestamp> {
+        self.obtained_at.parse().ok()
+    }
+
+    /// The granted scopes as a list.
+    pub fn scopes(&self) -> Vec<String> {
+        self.scope
+            .as_deref()
+            .unwrap_or("")
+            .split([' ', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The default store path for an app: `<config dir>/miro-oauth/tokens/<client_id>.json`
+/// (`~/.config` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%` on Windows).
+pub fn default_path(client_id: &str) -> Option<PathBuf> {
+    let safe: String = client_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Some(
+        dirs::config_dir()?
+            .join("miro-oauth")
+            .join("tokens")
+            .join(format!("{safe}.json")),
+    )
+}
+
+/// A token file.
+#[derive(Clone, Debug)]
+pub struct TokenStore {
+    path: PathBuf,
+}
+
+/// Errors of the store (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// I/O on a path.
+    #[error("{path}: {what}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// What was being done.
+        what: &'static str,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not a token store.
+    #[error("{path}: not a miro-oauth token file ({reason}); expected the JSON written by `miro-oauth login`")]
+    Invalid {
+        /// The path.
+        path: String,
+        /// The parse error.
+        reason: String,
+    },
+    /// The lock was held too long by another process.
+    #[error("{path}: another miro-oauth process has held the token-store lock for {secs}s; expected it to finish (remove the lock file only if no miro-oauth is running)")]
+    LockTimeout {
+        /// The lock file.
+        path: String,
+        /// How long we waited.
+        secs: u64,
+    },
+    /// A pending write could not be renamed into place; the new pair is kept in `pending`.
+    #[error("{path}: cannot replace the token file: {source}; the new tokens are kept in {pending}, and the next miro-oauth run promotes them")]
+    Persist {
+        /// The store.
+        path: String,
+        /// The kept temporary file.
+        pending: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = path.display().to_string();
+    move |source| StoreError::Io { path, what, source }
+}
+
+impl TokenStore {
+    /// A store at this path.
+    pub fn new(path: impl Into<PathBuf>) -> TokenStore {
+        TokenStore { path: path.into() }
+    }
+
+    /// The token file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The lock file next to it (`<name>.lock`).
+    pub fn lock_path(&self) -> PathBuf {
+        let mut name = self.file_name();
+        name.push_str(".lock");
+        self.dir().join(name)
+    }
+
+    fn dir(&self) -> PathBuf {
+        match self.path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    fn file_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "tokens.json".to_string())
+    }
+
+    /// Reads the file without the lock (a rename is atomic, so a reader sees the old or the
+    /// new content, never a mix). `None` when there is no file.
+    pub fn peek(&self) -> Result<Option<StoredToken>, StoreError> {
+        read(&self.path)
+    }
+
+    /// Creates the directory (mode 0700 for the directories it creates), then takes the
+    /// exclusive lock, waiting up to `timeout`.
+    pub fn lock(&self, timeout: Duration) -> Result<StoreLock, StoreError> {
+        let dir = self.dir();
+        create_dir(&dir).map_err(io(&dir, "cannot create the token directory"))?;
+        let lock_path = self.lock_path();
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io(&lock_path, "cannot open the lock file"))?;
+        let start = Instant::now();
+        loop {
+            match fs4::FileExt::try_lock(&file) {
+                Ok(()) => break,
+                Err(fs4::TryLockError::WouldBlock) => {
+                    if start.elapsed() >= timeout {
+                        return Err(StoreError::LockTimeout {
+                            path: lock_path.display().to_string(),
+                            secs: timeout.as_secs(),
+                        });
+                    }
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                Err(fs4::TryLockError::Error(e)) => {
+                    return Err(io(&lock_path, "cannot lock")(e));
+                }
+            }
+        }
+        Ok(StoreLock {
+            store: self.clone(),
+            _file: file,
+        })
+    }
+}
+
+/// Holds the store's exclusive lock (released when dropped: closing the file drops it).
+pub struct StoreLock {
+    store: TokenStore,
+    _file: File,
+}
+
+/// What a locked load found.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The tokens, if any.
+    pub token: Option<StoredToken>,
+    /// A pending file from an interrupted write was promoted.
+    pub recovered: Option<PathBuf>,
+}
+
+impl StoreLock {
+    /// The store.
+    pub fn store(&self) -> &TokenStore {
+        &self.store
+    }
+
+    /// Reads the store, first promoting the newest complete pending file left by an
+    /// interrupted write (it holds the pair Miro issued last; the stored one is already dead).
+    pub fn load(&self) -> Result<Loaded, StoreError> {
+        let current = read(&self.store.path)?;
+        let mut recovered = None;
+        let mut best: Option<(PathBuf, StoredToken)> = None;
+        for pending in self.pending_files() {
+            let Ok(Some(t)) = read(&pending) else {
+                // Cut short by the crash before its fsync: never a valid pair. Remove it.
+                let _ = fs::remove_file(&pending);
+                continue;
+            };
+            let newer_than = |other: &StoredToken| {
+                t.generation > other.generation
+                    || (t.generation == other.generation
+                        && matches!((t.obtained(), other.obtained()), (Some(a), Some(b)) if a > b))
+            };
+            let same_app = current.as_ref().is_none_or(|c| c.client_id == t.client_id);
+            let beats_current = current.as_ref().is_none_or(&newer_than);
+            let beats_best = best.as_ref().is_none_or(|(_, b)| newer_than(b));
+            if same_app && beats_current && beats_best {
+                if let Some((old, _)) = best.take() {
+                    let _ = fs::remove_file(old);
+                }
+                best = Some((pending, t));
+            } else {
+                let _ = fs::remove_file(&pending);
+            }
+        }
+        let token = match best {
+            Some((pending, t)) => {
+                fs::rename(&pending, &self.store.path)
+                    .map_err(io(&self.store.path, "cannot promote a pending token file"))?;
+                sync_dir(&self.store.dir());
+                recovered = Some(pending);
+                Some(t)
+            }
+            None => current,
+        };
+        Ok(Loaded { token, recovered })
+    }
+
+    fn pending_files(&self) -> Vec<PathBuf> {
+        let prefix = format!(".{}.", self.store.file_name());
+        let Ok(entries) = fs::read_dir(self.store.dir()) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".pending"))
+            })
+            .collect()
+    }
+
+    /// Replaces the stored tokens atomically: write a temporary file (0600) in the same
+    /// directory, fsync it, rename it over the store, fsync the directory.
+    pub fn save(&self, token: &StoredToken) -> Result<(), StoreError> {
+        let dir = self.store.dir();
+        let path = &self.store.path;
+        let mut json = serde_json::to_string_pretty(token).expect("a token record serializes");
+        json.push('\n');
+        // tempfile creates the file with mode 0600 on Unix, so the secret is never readable
+        // by others, not even for a moment.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!(".{}.", self.store.file_name()))
+            .suffix(".pending")
+            .tempfile_in(&dir)
+            .map_err(io(&dir, "cannot create a temporary token file"))?;
+        tmp.write_all(json.as_bytes())
+            .map_err(io(tmp.path(), "cannot write the temporary token file"))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(io(tmp.path(), "cannot fsync the temporary token file"))?;
+        if std::env::var_os(CRASH_BEFORE_RENAME_ENV).is_some_and(|v| !v.is_empty()) {
+            // Test hook: die like a crash would (no destructors, so the temporary file stays).
+            std::process::exit(70);
+        }
+        if let Err(e) = tmp.persist(path) {
+            let kept = e.file.into_temp_path().keep();
+            return Err(StoreError::Persist {
+                path: path.display().to_string(),
+                pending: kept
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| "a temporary file".to_string()),
+                source: e.error,
+            });
+        }
+        sync_dir(&dir);
+        Ok(())
+    }
+
+    /// Removes the token file (after a revoke).
+    pub fn remove(&self) -> Result<(), StoreError> {
+        match fs::remove_file(&self.store.path) {
+            Ok(()) => {
+                sync_dir(&self.store.dir());
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io(&self.store.path, "cannot remove the token file")(e)),
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Option<StoredToken>, StoreError> {
+    let text = match fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(path, "cannot read the token file")(e)),
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| StoreError::Invalid {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })
+}
+
+fn create_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Makes a rename durable: fsync the directory (Unix; a no-op where directories cannot be
+/// opened, e.g. Windows).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// The file's permission bits when they let others read it (Unix), for a warning.
+pub fn loose_permissions(path: &Path) -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then_some(mode)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(rt: &str, at: &str) -> StoredToken {
+        StoredToken {
+            version: VERSION,
+            generation: 1,
+            client_id: "1".into(),
+            api_url: "https://api.miro.com".into(),
+            token_type: "bearer".into(),
+            access_token: format!("at-{rt}"),
+            refresh_token: Some(rt.into()),
+            expires_at: None,
+            scope: Some("boards:read boards:write".into()),
+            team_id: None,
+            user_id: None,
+            obtained_at: at.into(),
+        }
+    }
+
+    #[test]
+    fn save_load_roundtrip_with_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("sub/t.json"));
+        let lock = store.lock(Duration::from_secs(1)).unwrap();
+        assert_eq!(lock.load().unwrap().token, None);
+        let t = token("r1", "2026-01-01T00:00:00Z");
+        lock.save(&t).unwrap();
+        assert_eq!(lock.load().unwrap().token, Some(t.clone()));
+        assert_eq!(store.peek().unwrap(), Some(t));
+        assert_eq!(loose_permissions(store.path()), None);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(store.path()).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        assert!(lock.pending_files().is_empty());
+    }
+
+    #[test]
+    fn lock_is_exclusive() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("t.json"));
+        let held = store.lock(Duration::from_secs(1)).unwrap();
+        assert!(matches!(
+            store.lock(Duration::from_millis(100)),
+            Err(StoreError::LockTimeout { .. })
+        ));
+        drop(held);
+        assert!(store.lock(Duration::from_millis(100)).is_ok());
+    }
+
+    #[test]
+    fn newest_complete_pending_file_is_promoted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("t.json"));
+        let lock = store.lock(Duration::from_secs(1)).unwrap();
+        lock.save(&token("old", "2026-01-01T00:00:00Z")).unwrap();
+        let write = |name: &str, t: &str| fs::write(dir.path().join(name), t).unwrap();
+        // Same second as the stored pair: the generation decides, not the clock.
+        let mut newer = token("new", "2026-01-01T00:00:00Z");
+        newer.generation = 2;
+        write(".t.json.a.pending", &serde_json::to_string(&newer).unwrap());
+        write(
+            ".t.json.b.pending",
+            &serde_json::to_string(&token("older", "2025-12-31T00:00:00Z")).unwrap(),
+        );
+        write(".t.json.c.pending", "{\"version\":1,\"client");
+        let loaded = lock.load().unwrap();
+        assert_eq!(loaded.token, Some(newer));
+        assert!(loaded.recovered.is_some());
+        assert!(lock.pending_files().is_empty());
+    }
+
+    #[test]
+    fn scopes_split() {
+        assert_eq!(
+            token("r", "x").scopes(),
+            vec!["boards:read".to_string(), "boards:write".to_string()]
+        );
+    }
+}
