@@ -11,6 +11,10 @@ use miro_oauth::rules;
 
 const FIXTURE_EXTS: &[&str] = &["curl", "url", "http", "har", "flow"];
 
+/// Cases of `check` rules (group `config`): a config file alone, or an app tree directory
+/// (config, env files, sources) — run by `tests/check.rs`.
+const CHECK_CASE_EXTS: &[&str] = &["toml", "yaml", "yml"];
+
 fn is_kebab(id: &str) -> bool {
     !id.is_empty()
         && id.split('-').all(|w| {
@@ -67,10 +71,16 @@ fn every_rule_has_docs_and_fixtures() {
             r.id, r.id
         );
         let dir = root.join("fixtures").join(r.id);
+        let check_rule = r.group == miro_oauth::engine::Group::Config;
         let cases: Vec<String> = std::fs::read_dir(&dir)
             .unwrap_or_else(|_| panic!("{} lacks fixtures/{}/", r.id, r.id))
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| FIXTURE_EXTS.iter().any(|x| n.ends_with(&format!(".{x}"))))
+            .map(|e| e.unwrap())
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                let ext = |xs: &[&str]| xs.iter().any(|x| n.ends_with(&format!(".{x}")));
+                ext(FIXTURE_EXTS) || (check_rule && (ext(CHECK_CASE_EXTS) || e.path().is_dir()))
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         assert!(
             cases.iter().any(|n| !n.starts_with("ok-")),
@@ -101,7 +111,7 @@ fn no_orphan_docs_or_fixture_dirs() {
     for e in std::fs::read_dir(root.join("fixtures")).unwrap() {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().into_owned();
-        if e.path().is_dir() && !["clean", "config", "inputs"].contains(&name.as_str()) {
+        if e.path().is_dir() && !["check", "clean", "config", "inputs"].contains(&name.as_str()) {
             assert!(
                 ids.contains(name.as_str()),
                 "fixtures/{name}/ belongs to no registered rule"

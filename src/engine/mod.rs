@@ -9,7 +9,9 @@ pub mod classify;
 use std::collections::BTreeSet;
 
 use crate::config::Config;
-use crate::finding::{Finding, Location, Note, Part, Report, Severity, Skipped, Step, Summary};
+use crate::finding::{
+    Finding, Location, Note, Part, Report, Severity, Skipped, Step, Summary, TimelineRow,
+};
 use crate::model::{Exchange, Flow};
 use crate::secret::Secrets;
 
@@ -131,6 +133,8 @@ pub struct Cx<'a> {
     flow: &'a Flow,
     steps: &'a [Step],
     config: Option<&'a Config>,
+    /// The app's environment and source (`check` only).
+    project: Option<&'a crate::project::Project>,
     now: Option<jiff::Timestamp>,
     rule: &'static Rule,
     findings: Vec<(usize, Finding)>,
@@ -191,6 +195,12 @@ impl<'a> Cx<'a> {
     /// The current time (`--now`), when given.
     pub fn now(&self) -> Option<jiff::Timestamp> {
         self.now
+    }
+
+    /// The app's environment and source tree: present under `check` ([`run_check`]), absent
+    /// under `doctor`. The `config` group's rules report nothing without it.
+    pub fn project(&self) -> Option<&'a crate::project::Project> {
+        self.project
     }
 
     /// Every exchange with its step, in flow order.
@@ -282,18 +292,28 @@ pub fn run(
         .collect();
     let mut all: Vec<(usize, Finding)> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
-    for rule in rules.iter().copied().filter(|r| selected(r.id, options)) {
+    // Config rules judge the app's settings, not a capture: they belong to `check`.
+    for rule in rules
+        .iter()
+        .copied()
+        .filter(|r| r.group != Group::Config && selected(r.id, options))
+    {
         if rule.needs == Needs::Config && config.is_none() {
-            skipped.push(Skipped {
-                rule: rule.id,
-                reason: "needs the app config (--config or miro-oauth.toml)".to_string(),
-            });
+            // Listed only where the capture has a step the rule looks at, so a lone REST
+            // call does not list every authorize-link rule.
+            if group_relevant(rule.group, flow, &steps) {
+                skipped.push(Skipped {
+                    rule: rule.id,
+                    reason: "needs the app config (--config or miro-oauth.toml)".to_string(),
+                });
+            }
             continue;
         }
         let mut cx = Cx {
             flow,
             steps: &steps,
             config,
+            project: None,
             now: options.now,
             rule,
             findings: Vec::new(),
@@ -324,6 +344,8 @@ pub fn run(
             .any(|other| fired.contains(&(*i, *other)))
     });
 
+    sanitized_notes(flow, &steps, &all, &mut skipped, rules, options);
+    let timeline = timeline(flow, &steps, &all);
     let mut findings: Vec<Finding> = all.into_iter().map(|(_, f)| f).collect();
     if !options.show_secrets {
         let secrets = Secrets::from_flow(flow);
@@ -372,10 +394,207 @@ pub fn run(
         findings,
         skipped,
         summary,
+        timeline,
     }
+}
+
+/// Whether a flow has a step that rules of `group` look at.
+fn group_relevant(group: Group, flow: &Flow, steps: &[Step]) -> bool {
+    let has = |wanted: &[Step]| steps.iter().any(|s| wanted.contains(s));
+    match group {
+        Group::Authorize => has(&[Step::Authorize, Step::Token]),
+        Group::Callback => has(&[Step::Callback, Step::Token]),
+        Group::Token => has(&[Step::Token, Step::Revoke]),
+        Group::Api => has(&[Step::Api, Step::TokenInfo, Step::Scim, Step::Token]),
+        Group::Response => flow.exchanges.iter().any(|e| e.response.is_some()),
+        Group::Config => false,
+    }
+}
+
+/// Rules that read bearer tokens or cookies: a sanitized HAR (no `Authorization` header and no
+/// cookie anywhere: Chrome's default export since version 130 strips them) turns them off.
+const NEEDS_CREDENTIAL_HEADERS: &[&str] = &[
+    "access-token-expired",
+    "access-token-superseded",
+    "auth-header-missing",
+    "auth-scheme-invalid",
+    "scim-token-misuse",
+    "sdk-id-token-as-access-token",
+    "token-malformed",
+];
+
+/// Records, for each sanitized HAR with REST calls, which rules it turns off (those that did
+/// not fire anyway), instead of letting them misfire or stay silently blind.
+fn sanitized_notes(
+    flow: &Flow,
+    steps: &[Step],
+    fired: &[(usize, Finding)],
+    skipped: &mut Vec<Skipped>,
+    rules: &[&'static Rule],
+    options: &Options,
+) {
+    for input in &flow.inputs {
+        let Some(har) = input.har.as_ref().filter(|h| h.sanitized) else {
+            continue;
+        };
+        let api_calls = flow
+            .exchanges
+            .iter()
+            .zip(steps)
+            .any(|(e, s)| e.input == input.index && matches!(s, Step::Api | Step::TokenInfo | Step::Scim));
+        if !api_calls {
+            continue;
+        }
+        for id in NEEDS_CREDENTIAL_HEADERS {
+            let active = rules.iter().any(|r| r.id == *id) && selected(id, options);
+            if !active || fired.iter().any(|(_, f)| f.rule == *id) || skipped.iter().any(|s| s.rule == *id) {
+                continue;
+            }
+            skipped.push(Skipped {
+                rule: rules.iter().find(|r| r.id == *id).map(|r| r.id).unwrap_or("unknown"),
+                reason: format!(
+                    "{} looks sanitized: none of its {} entries has an Authorization header or a cookie (Chrome's default HAR export removes them; export with \"Allow to generate HAR with sensitive data\" to check tokens)",
+                    input.source, har.entries
+                ),
+            });
+        }
+    }
+}
+
+/// The human timeline of a HAR: every OAuth step, plus any entry with a finding, in flow
+/// order, with its offset from the input's first entry.
+fn timeline(flow: &Flow, steps: &[Step], fired: &[(usize, Finding)]) -> Vec<TimelineRow> {
+    let mut rows = Vec::new();
+    for (i, (e, step)) in flow.exchanges.iter().zip(steps).enumerate() {
+        let Some(input) = flow.inputs.get(e.input) else {
+            continue;
+        };
+        let Some(har) = &input.har else {
+            continue;
+        };
+        let mut rules: Vec<&'static str> = fired
+            .iter()
+            .filter(|(x, _)| *x == i)
+            .map(|(_, f)| f.rule)
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let oauth_step = matches!(
+            step,
+            Step::Authorize | Step::Callback | Step::Token | Step::Revoke | Step::TokenInfo
+        );
+        if !oauth_step && rules.is_empty() {
+            continue;
+        }
+        let raw = e.request.raw_url();
+        rows.push(TimelineRow {
+            input: e.input,
+            entry: e.entry,
+            offset_ms: match (e.started, har.summary.first_started) {
+                (Some(t), Some(first)) => Some((t.as_millisecond() - first.as_millisecond()).max(0)),
+                _ => None,
+            },
+            method: e.request.method.clone(),
+            target: format!("{}{}", raw.authority, raw.path),
+            status: e.response.as_ref().map(|r| r.status),
+            step: *step,
+            rules,
+        });
+    }
+    rows
 }
 
 fn selected(id: &str, options: &Options) -> bool {
     let listed = |list: &[String]| list.iter().any(|s| s == id || s == "ALL");
     (options.select.is_empty() || listed(&options.select)) && !listed(&options.ignore)
+}
+
+/// Runs the `check` rules — the selected rules of group [`Group::Config`] — on the app config
+/// and its [`Project`](crate::project::Project) (env files, scanned source). Findings point
+/// into files (`location.file`/`line`/`column`); secrets from the config, the env files and
+/// the source are masked unless `options.show_secrets`.
+pub fn run_check(
+    rules: &[&'static Rule],
+    config: &Config,
+    project: &crate::project::Project,
+    options: &Options,
+) -> Report {
+    let flow = Flow::default();
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut skipped: Vec<Skipped> = Vec::new();
+    for rule in rules
+        .iter()
+        .copied()
+        .filter(|r| r.group == Group::Config && selected(r.id, options))
+    {
+        let mut cx = Cx {
+            flow: &flow,
+            steps: &[],
+            config: Some(config),
+            project: Some(project),
+            now: options.now,
+            rule,
+            findings: Vec::new(),
+            skipped: None,
+        };
+        (rule.check)(&mut cx);
+        if cx.findings.is_empty() {
+            if let Some(reason) = cx.skipped {
+                skipped.push(Skipped {
+                    rule: rule.id,
+                    reason,
+                });
+            }
+        }
+        findings.extend(cx.findings.into_iter().map(|(_, f)| f));
+    }
+    if !options.show_secrets {
+        let secrets = project.secrets(config);
+        for f in &mut findings {
+            f.message = secrets.scrub(&f.message);
+            f.fix = secrets.scrub(&f.fix);
+            for v in f.evidence.values_mut() {
+                secrets.scrub_json(v);
+            }
+            for n in &mut f.notes {
+                match n {
+                    Note::Diff { sent, expected } => {
+                        *sent = secrets.scrub(sent);
+                        *expected = secrets.scrub(expected);
+                    }
+                    Note::Text(t) => *t = secrets.scrub(t),
+                }
+            }
+        }
+    }
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.location.file.clone(),
+                f.location.line,
+                f.location.column,
+                f.rule,
+            )
+        };
+        key(a).cmp(&key(b)).then(a.message.cmp(&b.message))
+    });
+    findings
+        .dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
+    skipped.sort_by(|a, b| a.rule.cmp(b.rule));
+    let mut summary = Summary::default();
+    for f in &findings {
+        match f.severity {
+            Severity::Error => summary.errors += 1,
+            Severity::Warning => summary.warnings += 1,
+            Severity::Info => summary.infos += 1,
+        }
+    }
+    Report {
+        version: 1,
+        inputs: Vec::new(),
+        findings,
+        skipped,
+        summary,
+        timeline: Vec::new(),
+    }
 }

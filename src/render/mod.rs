@@ -1,8 +1,10 @@
-//! Renderers: turn a [`Report`] into human text or JSON (SARIF and GitHub annotations come
-//! with `check`). Renderers only format; they never decide severity or filter findings.
+//! Renderers: turn a [`Report`] into human text, JSON, SARIF or GitHub Actions annotations.
+//! Renderers only format; they never decide severity or filter findings.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -16,6 +18,10 @@ pub enum Format {
     Human,
     /// Stable JSON for scripts (schema in the README).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::`), shown as annotations.
+    Github,
 }
 
 /// How to render.
@@ -35,5 +41,7 @@ pub fn render(
     match format {
         Format::Human => human::render(report, options, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Github => github::render(report, out),
     }
 }

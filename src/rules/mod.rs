@@ -10,6 +10,7 @@ pub mod api;
 pub mod authorize;
 pub mod callback;
 pub mod common;
+pub mod config;
 pub mod response;
 pub mod token;
 
@@ -32,6 +33,7 @@ pub fn all() -> &'static [&'static Rule] {
             token::FLOW_RULES,
             api::RULES,
             response::RULES,
+            config::RULES,
         ]
         .concat();
         v.sort_by_key(|r| r.id);
