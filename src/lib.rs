@@ -57,7 +57,10 @@ pub fn read_sources(
                 let text = input::detect::to_text(name, bytes)?;
                 (name.clone(), input::detect::parse_input(name, &text)?)
             }
-            Source::File(path) => (path.display().to_string(), read_file(index, path, progress)?),
+            Source::File(path) => (
+                path.display().to_string(),
+                read_file(index, path, progress)?,
+            ),
         };
         flow.inputs.push(InputInfo {
             index,
@@ -92,8 +95,8 @@ fn read_file(
         .map_err(unreadable)?;
     if input::detect::looks_like_har(&head) {
         let reader = BufReader::new(std::io::Cursor::new(head).chain(file));
-        return input::detect::read_har_input(reader, &mut |n| progress(index, n, total))
-            .map_err(|e| {
+        return input::detect::read_har_input(reader, &mut |n| progress(index, n, total)).map_err(
+            |e| {
                 // Place the offset by line and column: count lines up to it, streaming.
                 let position = line_column(path, e.offset);
                 InputError::Parse {
@@ -101,7 +104,8 @@ fn read_file(
                     position,
                     message: e.message,
                 }
-            });
+            },
+        );
     }
     let mut bytes = head;
     file.read_to_end(&mut bytes).map_err(unreadable)?;

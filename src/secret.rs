@@ -210,8 +210,10 @@ impl Secrets {
 /// diagnosis ("the code is the literal text `undefined`").
 pub fn is_placeholder(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
-    matches!(lower.as_str(), "undefined" | "null" | "none" | "nil" | "nan" | "[object object]")
-        || (v.starts_with("${") && v.ends_with('}'))
+    matches!(
+        lower.as_str(),
+        "undefined" | "null" | "none" | "nil" | "nan" | "[object object]"
+    ) || (v.starts_with("${") && v.ends_with('}'))
         || (v.starts_with("{{") && v.ends_with("}}"))
         || (v.starts_with('<')
             && v.ends_with('>')
@@ -219,7 +221,10 @@ pub fn is_placeholder(v: &str) -> bool {
             && v[1..v.len() - 1]
                 .chars()
                 .all(|c| c.is_ascii_alphabetic() || "_- ".contains(c)))
-        || (v.starts_with('$') && v[1..].chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        || (v.starts_with('$')
+            && v[1..]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'))
         || lower.starts_with("your_")
         || lower.starts_with("your-")
 }
@@ -252,12 +257,21 @@ mod tests {
     #[test]
     fn placeholders_are_not_secrets() {
         let mut s = Secrets::default();
-        for p in ["undefined", "${MIRO_SECRET}", "{{code}}", "YOUR_CLIENT_SECRET", "<token>", "$TOKEN"] {
+        for p in [
+            "undefined",
+            "${MIRO_SECRET}",
+            "{{code}}",
+            "YOUR_CLIENT_SECRET",
+            "<token>",
+            "$TOKEN",
+        ] {
             assert!(is_placeholder(p), "{p}");
             s.add(SecretKind::Code, p);
         }
         assert!(s.is_empty());
-        assert!(!is_placeholder("<eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_kV8nR3tWq2>"));
+        assert!(!is_placeholder(
+            "<eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_kV8nR3tWq2>"
+        ));
         s.add(SecretKind::Code, "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_abc");
         assert!(!s.is_empty());
     }

@@ -91,7 +91,11 @@ fn explain_prints_the_rule_docs() {
     assert!(text.contains("## Why is this bad?"));
     let o = run(&["explain", "state-misssing"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("did you mean `state-missing`?"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("did you mean `state-missing`?"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -138,9 +142,19 @@ fn color_only_when_asked() {
     let piped = run(&["doctor", url]);
     assert!(!stdout(&piped).contains('\u{1b}'), "colour when piped");
     let forced = run(&["doctor", "--color", "always", url]);
-    assert!(stdout(&forced).contains('\u{1b}'), "no colour with --color always");
-    let env_forced = bin().env("CLICOLOR_FORCE", "1").args(["doctor", url]).output().unwrap();
-    assert!(stdout(&env_forced).contains('\u{1b}'), "CLICOLOR_FORCE ignored");
+    assert!(
+        stdout(&forced).contains('\u{1b}'),
+        "no colour with --color always"
+    );
+    let env_forced = bin()
+        .env("CLICOLOR_FORCE", "1")
+        .args(["doctor", url])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&env_forced).contains('\u{1b}'),
+        "CLICOLOR_FORCE ignored"
+    );
     let no_color = bin()
         .env("CLICOLOR_FORCE", "1")
         .env("NO_COLOR", "1")
@@ -153,7 +167,12 @@ fn color_only_when_asked() {
 /// Asserts exit code 2, no panic, and a message containing every fragment.
 fn assert_exit2(o: &Output, fragments: &[&str]) {
     let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "stderr: {err}\nstdout: {}", stdout(o));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "stderr: {err}\nstdout: {}",
+        stdout(o)
+    );
     assert!(!err.contains("panicked"), "panic: {err}");
     for f in fragments {
         assert!(err.contains(f), "stderr lacks `{f}`: {err}");
@@ -163,21 +182,34 @@ fn assert_exit2(o: &Output, fragments: &[&str]) {
 #[test]
 fn bad_input_empty() {
     let (_d, p) = temp_file("empty.txt", b"");
-    assert_exit2(&run(&["doctor", &p]), &["empty.txt", "empty input", "expected a curl command"]);
+    assert_exit2(
+        &run(&["doctor", &p]),
+        &["empty.txt", "empty input", "expected a curl command"],
+    );
 }
 
 #[test]
 fn bad_input_binary() {
     let (_d, p) = temp_file("blob.bin", b"\x7fELF\x02\x01\x01\x00\x00\x00");
-    assert_exit2(&run(&["doctor", &p]), &["blob.bin:1:8", "binary data", "expected text"]);
+    assert_exit2(
+        &run(&["doctor", &p]),
+        &["blob.bin:1:8", "binary data", "expected text"],
+    );
 }
 
 #[test]
 fn bad_input_invalid_utf8() {
-    let (_d, p) = temp_file("latin1.url", b"https://miro.com/oauth/authorize?state=caf\xe9\n");
+    let (_d, p) = temp_file(
+        "latin1.url",
+        b"https://miro.com/oauth/authorize?state=caf\xe9\n",
+    );
     assert_exit2(
         &run(&["doctor", &p]),
-        &["latin1.url:1:43", "invalid UTF-8 at byte 42", "expected UTF-8 text"],
+        &[
+            "latin1.url:1:43",
+            "invalid UTF-8 at byte 42",
+            "expected UTF-8 text",
+        ],
     );
 }
 
@@ -187,7 +219,10 @@ fn bad_input_unterminated_quote() {
         "token.sh",
         b"curl -X POST 'https://api.miro.com/v1/oauth/token' \\\n  -d 'grant_type=authorization_code\n",
     );
-    assert_exit2(&run(&["doctor", &p]), &["token.sh:2:", "unterminated", "quote"]);
+    assert_exit2(
+        &run(&["doctor", &p]),
+        &["token.sh:2:", "unterminated", "quote"],
+    );
 }
 
 #[test]
@@ -195,7 +230,14 @@ fn bad_input_20mb_line() {
     let mut big = b"garbage ".to_vec();
     big.extend(std::iter::repeat_n(b'x', 20 * 1024 * 1024));
     let (_d, p) = temp_file("huge.txt", &big);
-    assert_exit2(&run(&["doctor", &p]), &["huge.txt", "unrecognised input starting `garbage", "expected a curl command"]);
+    assert_exit2(
+        &run(&["doctor", &p]),
+        &[
+            "huge.txt",
+            "unrecognised input starting `garbage",
+            "expected a curl command",
+        ],
+    );
     // A 20 MB curl command with an unterminated quote: an error with its position, quickly.
     let mut big = b"curl https://api.miro.com/v1/oauth/token -d 'code=".to_vec();
     big.extend(std::iter::repeat_n(b'a', 20 * 1024 * 1024));
@@ -205,16 +247,48 @@ fn bad_input_20mb_line() {
 
 #[test]
 fn bad_input_har_truncated() {
-    let (_d, p) = temp_file("cut.har", b"{\"log\": {\"version\": \"1.2\", \"entries\": [{\"request\": {\"method\": \"GET\"");
-    assert_exit2(&run(&["doctor", &p]), &["cut.har:1:", "unexpected end of file inside log.entries[0]", "expected"]);
+    let (_d, p) = temp_file(
+        "cut.har",
+        b"{\"log\": {\"version\": \"1.2\", \"entries\": [{\"request\": {\"method\": \"GET\"",
+    );
+    assert_exit2(
+        &run(&["doctor", &p]),
+        &[
+            "cut.har:1:",
+            "unexpected end of file inside log.entries[0]",
+            "expected",
+        ],
+    );
 }
 
 #[test]
 fn bad_input_missing_file_and_flags() {
-    assert_exit2(&run(&["doctor", "no-such-file.sh"]), &["no-such-file.sh", "no such file"]);
-    assert_exit2(&run(&["doctor", "--now", "yesterday", "https://miro.com/oauth/authorize"]), &["--now yesterday", "RFC 3339"]);
-    assert_exit2(&run(&["doctor", "--select", "no-such-rule", "https://miro.com/oauth/authorize"]), &["unknown rule `no-such-rule`"]);
-    assert_exit2(&run(&["doctor", "--format", "xml", "x"]), &["invalid value 'xml'"]);
+    assert_exit2(
+        &run(&["doctor", "no-such-file.sh"]),
+        &["no-such-file.sh", "no such file"],
+    );
+    assert_exit2(
+        &run(&[
+            "doctor",
+            "--now",
+            "yesterday",
+            "https://miro.com/oauth/authorize",
+        ]),
+        &["--now yesterday", "RFC 3339"],
+    );
+    assert_exit2(
+        &run(&[
+            "doctor",
+            "--select",
+            "no-such-rule",
+            "https://miro.com/oauth/authorize",
+        ]),
+        &["unknown rule `no-such-rule`"],
+    );
+    assert_exit2(
+        &run(&["doctor", "--format", "xml", "x"]),
+        &["invalid value 'xml'"],
+    );
     assert_exit2(&run(&["doctor"]), &["required"]);
 }
 
@@ -226,11 +300,22 @@ fn bad_config_typo() {
     );
     let o = bin()
         .current_dir(d.path())
-        .args(["doctor", "https://miro.com/oauth/authorize?response_type=code"])
+        .args([
+            "doctor",
+            "https://miro.com/oauth/authorize?response_type=code",
+        ])
         .output()
         .unwrap();
-    assert_exit2(&o, &["miro-oauth.toml:3:1", "redirect_uri", "redirect_uris"]);
-    let o = run(&["doctor", "--config", &cfg, "https://miro.com/oauth/authorize"]);
+    assert_exit2(
+        &o,
+        &["miro-oauth.toml:3:1", "redirect_uri", "redirect_uris"],
+    );
+    let o = run(&[
+        "doctor",
+        "--config",
+        &cfg,
+        "https://miro.com/oauth/authorize",
+    ]);
     assert_exit2(&o, &["miro-oauth.toml:3:1", "redirect_uris"]);
 }
 
@@ -244,13 +329,23 @@ fn secrets_masked_unless_asked() {
         let o = run(&["doctor", "--format", format, case]);
         assert_eq!(o.status.code(), Some(1));
         let out = stdout(&o) + &stderr(&o);
-        assert!(!out.contains(&token[31..]), "{format} leaks the token:\n{out}");
+        assert!(
+            !out.contains(&token[31..]),
+            "{format} leaks the token:\n{out}"
+        );
         if format == "json" {
-            assert!(out.contains("[access_token len=59 #"), "{format} lacks the mask:\n{out}");
+            assert!(
+                out.contains("[access_token len=59 #"),
+                "{format} lacks the mask:\n{out}"
+            );
         }
     }
     let o = run(&["doctor", "--format", "json", "--show-secrets", case]);
-    assert!(stdout(&o).contains(token), "--show-secrets does not show: {}", stdout(&o));
+    assert!(
+        stdout(&o).contains(token),
+        "--show-secrets does not show: {}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -265,5 +360,9 @@ fn several_inputs_are_one_flow() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["inputs"].as_array().unwrap().len(), 2);
     assert_eq!(v["inputs"][1]["source"], "<arg>");
-    assert!(v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "authorization-denied" && f["location"]["input"] == 1));
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "authorization-denied" && f["location"]["input"] == 1));
 }

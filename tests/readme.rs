@@ -24,7 +24,10 @@ fn table() -> String {
 fn readme_rule_table_matches_registry() {
     let path = common::root().join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md");
-    let start = readme.find(START).expect("README lacks <!-- rules:start -->") + START.len();
+    let start = readme
+        .find(START)
+        .expect("README lacks <!-- rules:start -->")
+        + START.len();
     let end = readme.find(END).expect("README lacks <!-- rules:end -->");
     let expected = table();
     if readme[start..end] != expected {

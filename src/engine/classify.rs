@@ -74,7 +74,9 @@ pub fn classify(req: &Request, config: Option<&Config>) -> Step {
     if miro {
         // `POST /v1/oauth-token?grant_type=…` is a token request sent to the token-info path
         // (the two are easily confused): classify by what it carries.
-        if path.ends_with("/oauth-token") && (has("grant_type") || req.param("grant_type").is_some()) {
+        if path.ends_with("/oauth-token")
+            && (has("grant_type") || req.param("grant_type").is_some())
+        {
             return Step::Token;
         }
         if path.ends_with("/oauth-token") {

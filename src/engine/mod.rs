@@ -437,17 +437,18 @@ fn sanitized_notes(
         let Some(har) = input.har.as_ref().filter(|h| h.sanitized) else {
             continue;
         };
-        let api_calls = flow
-            .exchanges
-            .iter()
-            .zip(steps)
-            .any(|(e, s)| e.input == input.index && matches!(s, Step::Api | Step::TokenInfo | Step::Scim));
+        let api_calls = flow.exchanges.iter().zip(steps).any(|(e, s)| {
+            e.input == input.index && matches!(s, Step::Api | Step::TokenInfo | Step::Scim)
+        });
         if !api_calls {
             continue;
         }
         for id in NEEDS_CREDENTIAL_HEADERS {
             let active = rules.iter().any(|r| r.id == *id) && selected(id, options);
-            if !active || fired.iter().any(|(_, f)| f.rule == *id) || skipped.iter().any(|s| s.rule == *id) {
+            if !active
+                || fired.iter().any(|(_, f)| f.rule == *id)
+                || skipped.iter().any(|s| s.rule == *id)
+            {
                 continue;
             }
             skipped.push(Skipped {
@@ -491,7 +492,9 @@ fn timeline(flow: &Flow, steps: &[Step], fired: &[(usize, Finding)]) -> Vec<Time
             input: e.input,
             entry: e.entry,
             offset_ms: match (e.started, har.summary.first_started) {
-                (Some(t), Some(first)) => Some((t.as_millisecond() - first.as_millisecond()).max(0)),
+                (Some(t), Some(first)) => {
+                    Some((t.as_millisecond() - first.as_millisecond()).max(0))
+                }
                 _ => None,
             },
             method: e.request.method.clone(),

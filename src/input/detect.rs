@@ -134,8 +134,9 @@ pub fn parse_input(source: &str, text: &str) -> Result<Parsed, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::Unrecognised {
             source_name: source.to_string(),
-            message: "empty input; expected a curl command, a URL, a raw HTTP request or a HAR file"
-                .to_string(),
+            message:
+                "empty input; expected a curl command, a URL, a raw HTTP request or a HAR file"
+                    .to_string(),
         });
     }
     let Some(kind) = detect_kind(text) else {

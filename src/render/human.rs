@@ -102,16 +102,28 @@ fn offset_text(ms: Option<i64>) -> String {
 fn render_timelines(report: &Report, color: bool, out: &mut dyn Write) -> io::Result<()> {
     for input in &report.inputs {
         let Some(har) = &input.har else { continue };
-        let rows: Vec<_> = report.timeline.iter().filter(|r| r.input == input.index).collect();
+        let rows: Vec<_> = report
+            .timeline
+            .iter()
+            .filter(|r| r.input == input.index)
+            .collect();
         let head = format!(
             "── timeline ({}: {} entries, {} OAuth-relevant)",
             input.source, har.entries, har.kept
         );
         writeln!(out, "{}", paint(&head, color, |s| s.bold()))?;
-        let width = rows.iter().map(|r| r.target.chars().count()).max().unwrap_or(0).min(60);
+        let width = rows
+            .iter()
+            .map(|r| r.target.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(60);
         for r in &rows {
             let target: String = r.target.chars().take(60).collect();
-            let status = r.status.map(|s| s.to_string()).unwrap_or_else(|| "-".into());
+            let status = r
+                .status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into());
             let entry = r.entry.map(|e| format!("#{e}")).unwrap_or_default();
             let rules = if r.rules.is_empty() {
                 String::new()
@@ -141,7 +153,11 @@ fn render_timelines(report: &Report, color: bool, out: &mut dyn Write) -> io::Re
                 .take(3)
                 .map(|(h, n)| format!("{h} ×{n}"))
                 .collect();
-            let more = if s.skipped_hosts.len() > 3 || s.other_hosts > 0 { ", …" } else { "" };
+            let more = if s.skipped_hosts.len() > 3 || s.other_hosts > 0 {
+                ", …"
+            } else {
+                ""
+            };
             parts.push(format!(
                 "{} on other hosts ({}{more})",
                 s.skipped(),
@@ -149,7 +165,12 @@ fn render_timelines(report: &Report, color: bool, out: &mut dyn Write) -> io::Re
             ));
         }
         if !parts.is_empty() {
-            writeln!(out, "   {}", paint(&format!("… and {}", parts.join("; ")), color, |s| s.dimmed()))?;
+            writeln!(
+                out,
+                "   {}",
+                paint(&format!("… and {}", parts.join("; ")), color, |s| s
+                    .dimmed())
+            )?;
         }
         writeln!(out)?;
     }

@@ -218,12 +218,13 @@ pub fn oauth_relevant(url: &str) -> bool {
         path.windows(w.len())
             .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
     });
-    miro || auth_path || [u.query, u.fragment].into_iter().flatten().any(|q| {
-        q.split('&').any(|pair| {
-            pair.split_once('=')
-                .is_some_and(|(name, _)| matches!(name, "code" | "error" | "state"))
+    miro || auth_path
+        || [u.query, u.fragment].into_iter().flatten().any(|q| {
+            q.split('&').any(|pair| {
+                pair.split_once('=')
+                    .is_some_and(|(name, _)| matches!(name, "code" | "error" | "state"))
+            })
         })
-    })
 }
 
 // ---------------------------------------------------------------------------------------------

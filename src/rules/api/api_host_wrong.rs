@@ -271,7 +271,8 @@ fn check(cx: &mut Cx<'_>) {
         // its scheme and host are right by definition.
         let configured = cx.config().is_some_and(|c| {
             let a = crate::model::RawUrl::split(&c.miro.api_url);
-            a.authority.eq_ignore_ascii_case(raw.authority) && a.scheme.eq_ignore_ascii_case(raw.scheme)
+            a.authority.eq_ignore_ascii_case(raw.authority)
+                && a.scheme.eq_ignore_ascii_case(raw.scheme)
         });
         let scheme = if configured { "https" } else { raw.scheme };
         let api_host = configured || is_api_host(cx, &host);
