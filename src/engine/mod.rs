@@ -309,26 +309,14 @@ pub fn run(
             }
             continue;
         }
-        let mut cx = Cx {
+        let scope = Scope {
             flow,
             steps: &steps,
             config,
             project: None,
             now: options.now,
-            rule,
-            findings: Vec::new(),
-            skipped: None,
         };
-        (rule.check)(&mut cx);
-        if cx.findings.is_empty() {
-            if let Some(reason) = cx.skipped {
-                skipped.push(Skipped {
-                    rule: rule.id,
-                    reason,
-                });
-            }
-        }
-        all.extend(cx.findings);
+        run_rule(rule, &scope, &mut all, &mut skipped);
     }
 
     // Supersession: drop a finding when a rule it gives way to fired on the same exchange.
@@ -346,34 +334,90 @@ pub fn run(
 
     sanitized_notes(flow, &steps, &all, &mut skipped, rules, options);
     let timeline = timeline(flow, &steps, &all);
-    let mut findings: Vec<Finding> = all.into_iter().map(|(_, f)| f).collect();
-    if !options.show_secrets {
-        let secrets = Secrets::from_flow(flow);
-        if !secrets.is_empty() {
-            for f in &mut findings {
-                f.message = secrets.scrub(&f.message);
-                f.fix = secrets.scrub(&f.fix);
-                for v in f.evidence.values_mut() {
-                    secrets.scrub_json(v);
-                }
-                for n in &mut f.notes {
-                    match n {
-                        Note::Diff { sent, expected } => {
-                            *sent = secrets.scrub(sent);
-                            *expected = secrets.scrub(expected);
-                        }
-                        Note::Text(t) => *t = secrets.scrub(t),
+    let findings: Vec<Finding> = all.into_iter().map(|(_, f)| f).collect();
+    let secrets = (!options.show_secrets).then(|| Secrets::from_flow(flow));
+    finish(
+        findings,
+        skipped,
+        secrets.as_ref(),
+        flow.inputs.clone(),
+        timeline,
+    )
+}
+
+/// What a rule runs against.
+struct Scope<'a> {
+    flow: &'a Flow,
+    steps: &'a [Step],
+    config: Option<&'a Config>,
+    project: Option<&'a crate::project::Project>,
+    now: Option<jiff::Timestamp>,
+}
+
+/// Runs one rule: its findings (with the exchange index each belongs to) go to `findings`;
+/// when it reported nothing but said why it could not decide, that goes to `skipped`.
+fn run_rule(
+    rule: &'static Rule,
+    scope: &Scope<'_>,
+    findings: &mut Vec<(usize, Finding)>,
+    skipped: &mut Vec<Skipped>,
+) {
+    let mut cx = Cx {
+        flow: scope.flow,
+        steps: scope.steps,
+        config: scope.config,
+        project: scope.project,
+        now: scope.now,
+        rule,
+        findings: Vec::new(),
+        skipped: None,
+    };
+    (rule.check)(&mut cx);
+    if cx.findings.is_empty() {
+        if let Some(reason) = cx.skipped {
+            skipped.push(Skipped {
+                rule: rule.id,
+                reason,
+            });
+        }
+    }
+    findings.extend(cx.findings);
+}
+
+/// Masks secrets (unless `secrets` is None: `--show-secrets`), sorts and dedupes, counts:
+/// the last step shared by `doctor` and `check`.
+fn finish(
+    mut findings: Vec<Finding>,
+    mut skipped: Vec<Skipped>,
+    secrets: Option<&Secrets>,
+    inputs: Vec<crate::model::InputInfo>,
+    timeline: Vec<TimelineRow>,
+) -> Report {
+    if let Some(secrets) = secrets.filter(|s| !s.is_empty()) {
+        for f in &mut findings {
+            f.message = secrets.scrub(&f.message);
+            f.fix = secrets.scrub(&f.fix);
+            for v in f.evidence.values_mut() {
+                secrets.scrub_json(v);
+            }
+            for n in &mut f.notes {
+                match n {
+                    Note::Diff { sent, expected } => {
+                        *sent = secrets.scrub(sent);
+                        *expected = secrets.scrub(expected);
                     }
+                    Note::Text(t) => *t = secrets.scrub(t),
                 }
             }
         }
     }
+    // Captures by input and HAR entry, files by line and column; then flow step and rule.
     findings.sort_by(|a, b| {
-        (&a.location.input, &a.location.entry, &a.location.file)
-            .cmp(&(&b.location.input, &b.location.entry, &b.location.file))
-            .then(a.location.line.cmp(&b.location.line))
+        let (la, lb) = (&a.location, &b.location);
+        (&la.input, &la.entry, &la.file, la.line, la.column)
+            .cmp(&(&lb.input, &lb.entry, &lb.file, lb.line, lb.column))
             .then(a.step.cmp(&b.step))
-            .then(a.location.part.cmp(&b.location.part))
+            .then(la.part.cmp(&lb.part))
             .then(a.rule.cmp(b.rule))
             .then(a.message.cmp(&b.message))
     });
@@ -390,7 +434,7 @@ pub fn run(
     }
     Report {
         version: 1,
-        inputs: flow.inputs.clone(),
+        inputs,
         findings,
         skipped,
         summary,
@@ -523,81 +567,23 @@ pub fn run_check(
     options: &Options,
 ) -> Report {
     let flow = Flow::default();
-    let mut findings: Vec<Finding> = Vec::new();
+    let mut findings: Vec<(usize, Finding)> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
+    let scope = Scope {
+        flow: &flow,
+        steps: &[],
+        config: Some(config),
+        project: Some(project),
+        now: options.now,
+    };
     for rule in rules
         .iter()
         .copied()
         .filter(|r| r.group == Group::Config && selected(r.id, options))
     {
-        let mut cx = Cx {
-            flow: &flow,
-            steps: &[],
-            config: Some(config),
-            project: Some(project),
-            now: options.now,
-            rule,
-            findings: Vec::new(),
-            skipped: None,
-        };
-        (rule.check)(&mut cx);
-        if cx.findings.is_empty() {
-            if let Some(reason) = cx.skipped {
-                skipped.push(Skipped {
-                    rule: rule.id,
-                    reason,
-                });
-            }
-        }
-        findings.extend(cx.findings.into_iter().map(|(_, f)| f));
+        run_rule(rule, &scope, &mut findings, &mut skipped);
     }
-    if !options.show_secrets {
-        let secrets = project.secrets(config);
-        for f in &mut findings {
-            f.message = secrets.scrub(&f.message);
-            f.fix = secrets.scrub(&f.fix);
-            for v in f.evidence.values_mut() {
-                secrets.scrub_json(v);
-            }
-            for n in &mut f.notes {
-                match n {
-                    Note::Diff { sent, expected } => {
-                        *sent = secrets.scrub(sent);
-                        *expected = secrets.scrub(expected);
-                    }
-                    Note::Text(t) => *t = secrets.scrub(t),
-                }
-            }
-        }
-    }
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                f.location.file.clone(),
-                f.location.line,
-                f.location.column,
-                f.rule,
-            )
-        };
-        key(a).cmp(&key(b)).then(a.message.cmp(&b.message))
-    });
-    findings
-        .dedup_by(|a, b| a.rule == b.rule && a.location == b.location && a.message == b.message);
-    skipped.sort_by(|a, b| a.rule.cmp(b.rule));
-    let mut summary = Summary::default();
-    for f in &findings {
-        match f.severity {
-            Severity::Error => summary.errors += 1,
-            Severity::Warning => summary.warnings += 1,
-            Severity::Info => summary.infos += 1,
-        }
-    }
-    Report {
-        version: 1,
-        inputs: Vec::new(),
-        findings,
-        skipped,
-        summary,
-        timeline: Vec::new(),
-    }
+    let findings = findings.into_iter().map(|(_, f)| f).collect();
+    let secrets = (!options.show_secrets).then(|| project.secrets(config));
+    finish(findings, skipped, secrets.as_ref(), Vec::new(), Vec::new())
 }

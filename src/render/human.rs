@@ -185,9 +185,12 @@ pub fn render(
 ) -> io::Result<()> {
     let color = options.color;
     render_timelines(report, color, out)?;
-    let mut last_group: Option<(Option<usize>, Option<usize>, crate::finding::Step)> = None;
+    // Captures group by input, HAR entry and step; file findings (`check`) by file.
+    type GroupKey<'r> = (Option<usize>, Option<usize>, crate::finding::Step, Option<&'r str>);
+    let mut last_group: Option<GroupKey<'_>> = None;
     for f in &report.findings {
-        let group = (f.location.input, f.location.entry, f.step);
+        let file = f.location.input.is_none().then_some(()).and(f.location.file.as_deref());
+        let group = (f.location.input, f.location.entry, f.step, file);
         if last_group != Some(group) {
             if last_group.is_some() {
                 writeln!(out)?;
@@ -204,7 +207,12 @@ pub fn render(
                 .entry
                 .map(|e| format!(", entry {e}"))
                 .unwrap_or_default();
-            let head = format!("── {} ({source}{entry})", f.step.title());
+            let title = match (file, f.location.part) {
+                (Some(_), crate::finding::Part::Source) => "source",
+                (Some(_), crate::finding::Part::Env) => "environment",
+                _ => f.step.title(),
+            };
+            let head = format!("── {title} ({source}{entry})");
             writeln!(out, "{}", paint(&head, color, |s| s.bold()))?;
             last_group = Some(group);
         }
