@@ -325,6 +325,21 @@ fn read_with_progress(sources: &[miro_oauth::Source]) -> Result<miro_oauth::mode
     Ok(flow?)
 }
 
+/// Renders a report to stdout in the chosen format and maps it to the exit code: 1 when it
+/// has an error finding, else 0.
+fn emit(report: &miro_oauth::finding::Report, common: &CommonArgs) -> Result<ExitCode> {
+    let color = common.format == Format::Human && use_color(common.color);
+    colored::control::set_override(color);
+    let mut out = std::io::stdout().lock();
+    render::render(report, common.format, RenderOptions { color }, &mut out)?;
+    out.flush()?;
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn load_config(explicit: Option<&Path>) -> Result<Option<Config>> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let env = std::env::var_os("MIRO_OAUTH_CONFIG").filter(|v| !v.is_empty());
@@ -384,21 +399,7 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
         miro_oauth::attach_response(&mut flow, &name, &bytes)?;
     }
     let report = miro_oauth::doctor(&flow, config.as_ref(), &opts);
-    let color = args.common.format == Format::Human && use_color(args.common.color);
-    colored::control::set_override(color);
-    let mut out = std::io::stdout().lock();
-    render::render(
-        &report,
-        args.common.format,
-        RenderOptions { color },
-        &mut out,
-    )?;
-    out.flush()?;
-    Ok(if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    emit(&report, &args.common)
 }
 
 fn rules(args: RulesArgs) -> Result<ExitCode> {
@@ -520,19 +521,5 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         project.scan_dir(dir)?;
     }
     let report = miro_oauth::project::check(&config, &project, &opts);
-    let color = args.common.format == Format::Human && use_color(args.common.color);
-    colored::control::set_override(color);
-    let mut out = std::io::stdout().lock();
-    render::render(
-        &report,
-        args.common.format,
-        RenderOptions { color },
-        &mut out,
-    )?;
-    out.flush()?;
-    Ok(if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    emit(&report, &args.common)
 }
