@@ -48,7 +48,7 @@ pub fn is_miro_oauth_host(host: &str, config: Option<&Config>) -> bool {
 }
 
 /// Lower-cased path with `//` collapsed and the trailing `/` removed.
-fn norm_path(path: &str) -> String {
+pub(crate) fn norm_path(path: &str) -> String {
     let mut p = path.to_ascii_lowercase();
     while p.contains("//") {
         p = p.replace("//", "/");

@@ -201,10 +201,7 @@ fn package_lock(text: &str) -> Vec<Dependency> {
 fn yarn_lock(text: &str) -> Vec<Dependency> {
     let mut out = Vec::new();
     for (name, package) in NODE_PACKAGES {
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let start = offset;
-            offset += line.len();
+        for (start, line) in lines_at(text) {
             // Entry headers are unindented: `"@mirohq/miro-api@^2.2.4":`,
             // `@mirohq/miro-api@^2.2.4, @mirohq/miro-api@^2.0.0:`, berry `"…@npm:^2.2.4":`.
             if line.starts_with([' ', '\t', '#']) {
@@ -213,7 +210,7 @@ fn yarn_lock(text: &str) -> Vec<Dependency> {
             let Some(col) = line.find(&format!("{name}@")) else {
                 continue;
             };
-            let rest = &text[offset..];
+            let rest = &text[start + line.len()..];
             let version = rest
                 .lines()
                 .take_while(|l| l.starts_with([' ', '\t']) || l.is_empty())
@@ -250,31 +247,44 @@ fn pnpm_lock(text: &str) -> Vec<Dependency> {
 
 /// `requirements*.txt`: `miro_api==2.1.0`, `miro-api>=2 ; python_version>"3.8"`, `miro_api[x]`.
 fn requirements(text: &str) -> Vec<Dependency> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
+    for (start, line) in lines_at(text) {
         let content = line.split('#').next().unwrap_or("");
         let trimmed = content.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('-') {
             continue;
         }
         let lead = content.len() - trimmed.len();
-        let name_len = trimmed
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-            .unwrap_or(trimmed.len());
-        let name = &trimmed[..name_len];
+        let (name, version) = split_requirement(trimmed);
         if let Some(package) = python_package(name) {
-            let rest = trimmed[name_len..].trim_start();
-            let rest = match rest.strip_prefix('[') {
-                Some(r) => r.split_once(']').map_or("", |(_, after)| after),
-                None => rest,
-            };
-            let version = rest.split(';').next().map(|v| v.trim().to_string());
-            return vec![dep(package, name, version, text, start + lead)];
+            return vec![dep(package, name, Some(version), text, start + lead)];
         }
     }
     Vec::new()
+}
+
+/// The lines of `text` (each with its line break) and the byte offset each starts at.
+fn lines_at(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.split_inclusive('\n').scan(0, |offset, line| {
+        let start = *offset;
+        *offset += line.len();
+        Some((start, line))
+    })
+}
+
+/// A PEP 508 requirement that starts with the package name (`miro_api[extra]>=2.1 ;
+/// python_version > '3.8'`): the name as written, and the version specifier without extras
+/// and markers (empty when there is none).
+fn split_requirement(spec: &str) -> (&str, String) {
+    let name_len = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(spec.len());
+    let rest = spec[name_len..].trim_start();
+    let rest = match rest.strip_prefix('[') {
+        Some(r) => r.split_once(']').map_or("", |(_, after)| after),
+        None => rest,
+    };
+    let version = rest.split(';').next().unwrap_or("").trim().to_string();
+    (&spec[..name_len], version)
 }
 
 /// `pyproject.toml` (PEP 621 `dependencies`, optional and PEP 735 groups, Poetry tables) and
@@ -288,21 +298,6 @@ fn python_toml(text: &str) -> Vec<Dependency> {
         if found.is_none() && python_package(name).is_some() {
             found = Some((name.to_string(), version));
         }
-    };
-    let pep508 = |spec: &str| -> (String, String) {
-        let spec = spec.trim();
-        let n = spec
-            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-            .unwrap_or(spec.len());
-        let rest = spec[n..].trim();
-        let rest = match rest.strip_prefix('[') {
-            Some(r) => r.split_once(']').map_or("", |(_, a)| a).trim(),
-            None => rest,
-        };
-        (
-            spec[..n].to_string(),
-            rest.split(';').next().unwrap_or("").trim().to_string(),
-        )
     };
     let mut lists: Vec<&toml::Value> = Vec::new();
     if let Some(project) = doc.get("project") {
@@ -324,8 +319,8 @@ fn python_toml(text: &str) -> Vec<Dependency> {
             .flatten()
             .filter_map(|v| v.as_str())
         {
-            let (name, version) = pep508(spec);
-            consider(&name, Some(version));
+            let (name, version) = split_requirement(spec.trim());
+            consider(name, Some(version));
         }
     }
     let mut tables: Vec<&toml::Table> = Vec::new();

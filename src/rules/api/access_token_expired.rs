@@ -4,8 +4,8 @@
 //! compared with `--now`.
 
 use super::{
-    accepted, describe, fmt_time, human_duration, issuance_of, issued_tokens, method_path,
-    rest_calls, sent_token, time_of,
+    calls_with_issued_token, describe, fmt_time, human_duration, issued_tokens, method_path,
+    rest_calls, token_times,
 };
 use crate::rules::prelude::*;
 
@@ -31,53 +31,38 @@ fn check(cx: &mut Cx<'_>) {
         cx.skip("no token response in the flow: the token's issue time and expires_in are unknown");
         return;
     }
-    for ex in calls {
-        if ex.step == Step::Scim || accepted(&ex) {
-            continue;
-        }
-        let Some(token) = sent_token(&ex.request) else {
-            continue;
-        };
-        let Some(iss) = issuance_of(&issued, token.trimmed(), ex.index) else {
-            continue;
-        };
+    for (ex, _, iss) in calls_with_issued_token(calls, &issued) {
         let Some(expires_in) = iss.expires_in else {
             continue; // a non-expiring token
         };
-        let Some(issued_at) = iss.time else {
-            cx.skip("the token response has no time (no HAR timing, no Date header)");
+        let Some(times) = token_times(
+            cx,
+            iss,
+            &ex,
+            "the REST call has no time (no HAR timing, no Date header) and no --now was given",
+        ) else {
             continue;
         };
-        let (used_at, by_now) = match time_of(&ex) {
-            Some(t) => (t, false),
-            None => match cx.now() {
-                Some(now) => (now, true),
-                None => {
-                    cx.skip("the REST call has no time (no HAR timing, no Date header) and no --now was given");
-                    continue;
-                }
-            },
-        };
-        let elapsed = used_at.as_second() - issued_at.as_second();
+        let elapsed = times.seconds();
         if elapsed <= expires_in {
             continue;
         }
         let Some(token_ex) = cx.exchange(iss.index) else {
             continue;
         };
-        let expired_at = jiff::Timestamp::from_second(issued_at.as_second() + expires_in)
+        let expired_at = jiff::Timestamp::from_second(times.issued_at.as_second() + expires_in)
             .map(fmt_time)
             .unwrap_or_default();
-        let when = if by_now { "now (--now)" } else { "at" };
+        let when = times.when();
         let message = format!(
             "{} uses an access token issued at {} ({}) with expires_in {}: it expired at {}, and the call is {} {}, {} after issue",
             method_path(&ex.request),
-            fmt_time(issued_at),
+            fmt_time(times.issued_at),
             describe(cx, &token_ex, &ex),
             expires_in,
             expired_at,
             when,
-            fmt_time(used_at),
+            fmt_time(times.used_at),
             human_duration(elapsed)
         );
         let fix = if iss.refresh_token.is_some() {
@@ -87,8 +72,8 @@ fn check(cx: &mut Cx<'_>) {
         };
         cx.report(&ex, Part::Header, Some("Authorization"), message)
             .fix(fix)
-            .evidence("issued_at", fmt_time(issued_at))
+            .evidence("issued_at", fmt_time(times.issued_at))
             .evidence("expires_in", expires_in)
-            .evidence("used_at", fmt_time(used_at));
+            .evidence("used_at", fmt_time(times.used_at));
     }
 }

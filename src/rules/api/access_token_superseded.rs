@@ -3,8 +3,7 @@
 //! the call sends the access token issued with the refresh token that a later refresh spent.
 
 use super::{
-    accepted, describe, issuance_of, issued_tokens, method_path, rest_calls, sent_token,
-    TokenSource,
+    calls_with_issued_token, describe, issued_tokens, method_path, rest_calls, TokenSource,
 };
 use crate::rules::prelude::*;
 
@@ -25,16 +24,7 @@ fn check(cx: &mut Cx<'_>) {
     if !issued.iter().any(|i| i.refresh_used.is_some()) {
         return;
     }
-    for ex in rest_calls(cx) {
-        if ex.step == Step::Scim || accepted(&ex) {
-            continue;
-        }
-        let Some(token) = sent_token(&ex.request) else {
-            continue;
-        };
-        let Some(iss) = issuance_of(&issued, token.trimmed(), ex.index) else {
-            continue;
-        };
+    for (ex, token, iss) in calls_with_issued_token(rest_calls(cx), &issued) {
         let Some(pair_rt) = &iss.refresh_token else {
             continue;
         };

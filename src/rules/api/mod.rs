@@ -592,6 +592,79 @@ pub(crate) fn issuance_of<'i>(
         .find(|i| i.index < before && i.access_token == token)
 }
 
+/// The REST calls among `calls` that send a token issued in the flow, each with the token and
+/// its latest issuance before the call; SCIM calls and calls Miro accepted are left out.
+pub(crate) fn calls_with_issued_token<'a, 'i>(
+    calls: Vec<Ex<'a>>,
+    issued: &'i [Issued],
+) -> impl Iterator<Item = (Ex<'a>, SentToken, &'i Issued)> {
+    calls.into_iter().filter_map(move |ex| {
+        if ex.step == Step::Scim || accepted(&ex) {
+            return None;
+        }
+        let token = sent_token(&ex.request)?;
+        let iss = issuance_of(issued, token.trimmed(), ex.index)?;
+        Some((ex, token, iss))
+    })
+}
+
+/// When a token was issued and when an exchange used it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TokenTimes {
+    /// The time of the token response that issued it.
+    pub issued_at: jiff::Timestamp,
+    /// The time of the exchange, else `--now`.
+    pub used_at: jiff::Timestamp,
+    /// `used_at` is `--now`: the exchange has no time of its own.
+    pub by_now: bool,
+}
+
+impl TokenTimes {
+    /// Seconds from issue to use.
+    pub(crate) fn seconds(&self) -> i64 {
+        self.used_at.as_second() - self.issued_at.as_second()
+    }
+
+    /// The words before the time of use in a message: `at`, or `now (--now)`.
+    pub(crate) fn when(&self) -> &'static str {
+        if self.by_now {
+            "now (--now)"
+        } else {
+            "at"
+        }
+    }
+}
+
+/// How old the token of issuance `iss` was when `ex` used it, or `None` after skipping the
+/// rule with the reason: the token response has no time, or `ex` has none and no `--now` was
+/// given (`untimed` says that).
+pub(crate) fn token_times(
+    cx: &mut Cx<'_>,
+    iss: &Issued,
+    ex: &Ex<'_>,
+    untimed: &str,
+) -> Option<TokenTimes> {
+    let Some(issued_at) = iss.time else {
+        cx.skip("the token response has no time (no HAR timing, no Date header)");
+        return None;
+    };
+    let (used_at, by_now) = match time_of(ex) {
+        Some(t) => (t, false),
+        None => match cx.now() {
+            Some(now) => (now, true),
+            None => {
+                cx.skip(untimed);
+                return None;
+            }
+        },
+    };
+    Some(TokenTimes {
+        issued_at,
+        used_at,
+        by_now,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

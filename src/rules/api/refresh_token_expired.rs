@@ -2,7 +2,9 @@
 //! that issued it (Miro's refresh-token lifetime, facts §5). Times from the capture (HAR
 //! timing or `Date` headers); a refresh with no time of its own is compared with `--now`.
 
-use super::{accepted, describe, fmt_time, human_duration, issued_tokens, refresh_param, time_of};
+use super::{
+    accepted, describe, fmt_time, human_duration, issued_tokens, refresh_param, token_times,
+};
 use crate::rules::prelude::*;
 
 /// Miro's refresh-token lifetime: 60 days.
@@ -41,21 +43,15 @@ fn check(cx: &mut Cx<'_>) {
             cx.skip("the token response that issued the refresh token is not in the flow");
             continue;
         };
-        let Some(issued_at) = iss.time else {
-            cx.skip("the token response has no time (no HAR timing, no Date header)");
+        let Some(times) = token_times(
+            cx,
+            iss,
+            &ex,
+            "the refresh request has no time and no --now was given",
+        ) else {
             continue;
         };
-        let (used_at, by_now) = match time_of(&ex) {
-            Some(t) => (t, false),
-            None => match cx.now() {
-                Some(now) => (now, true),
-                None => {
-                    cx.skip("the refresh request has no time and no --now was given");
-                    continue;
-                }
-            },
-        };
-        let age = used_at.as_second() - issued_at.as_second();
+        let age = times.seconds();
         if age <= LIFETIME {
             continue;
         }
@@ -64,10 +60,10 @@ fn check(cx: &mut Cx<'_>) {
         };
         let message = format!(
             "the refresh token was issued at {} ({}) and is used {} {}, {} later: Miro's refresh tokens expire after 60 days",
-            fmt_time(issued_at),
+            fmt_time(times.issued_at),
             describe(cx, &iss_ex, &ex),
-            if by_now { "now (--now)" } else { "at" },
-            fmt_time(used_at),
+            times.when(),
+            fmt_time(times.used_at),
             human_duration(age)
         );
         let part = if place == ParamPlace::Query {
@@ -77,8 +73,8 @@ fn check(cx: &mut Cx<'_>) {
         };
         cx.report(&ex, part, Some("refresh_token"), message)
             .fix("Send the user through the authorization flow again for a new token pair, and from then on refresh before a refresh token is 60 days old (each refresh returns a new one).")
-            .evidence("issued_at", fmt_time(issued_at))
-            .evidence("used_at", fmt_time(used_at))
+            .evidence("issued_at", fmt_time(times.issued_at))
+            .evidence("used_at", fmt_time(times.used_at))
             .evidence("age_days", age / 86_400);
     }
 }

@@ -2,7 +2,7 @@
 //! one flow (authorize link, callback, token request, revoke).
 
 use crate::rules::common::{
-    authorize_links, basic_client_id, callbacks, input_name, is_placeholder, visible,
+    authorize_links, basic_client_id, callbacks, input_name, is_placeholder, query_param, visible,
 };
 use crate::rules::prelude::*;
 
@@ -71,36 +71,20 @@ fn looks_like_id(v: &str) -> bool {
 
 fn check(cx: &mut Cx<'_>) {
     let mut seen: Vec<Seen<'_>> = Vec::new();
-    for ex in authorize_links(cx) {
-        if let Some(p) = ex
-            .request
-            .query_params()
-            .into_iter()
-            .find(|p| p.name == "client_id")
-        {
-            seen.push(Seen {
-                ex,
-                value: p.value,
-                part: Part::Query,
-                name: "client_id",
-                what: "authorize link",
-            });
-        }
-    }
-    for ex in callbacks(cx) {
-        if let Some(p) = ex
-            .request
-            .query_params()
-            .into_iter()
-            .find(|p| p.name == "client_id")
-        {
-            seen.push(Seen {
-                ex,
-                value: p.value,
-                part: Part::Query,
-                name: "client_id",
-                what: "callback",
-            });
+    for (links, what) in [
+        (authorize_links(cx), "authorize link"),
+        (callbacks(cx), "callback"),
+    ] {
+        for ex in links {
+            if let Some(p) = query_param(&ex.request, "client_id") {
+                seen.push(Seen {
+                    ex,
+                    value: p.value,
+                    part: Part::Query,
+                    name: "client_id",
+                    what,
+                });
+            }
         }
     }
     for ex in cx.exchanges() {
@@ -181,12 +165,7 @@ fn check(cx: &mut Cx<'_>) {
     // the very value sent as client_secret.
     for s in seen.iter().filter(|s| s.name != "Authorization") {
         let v = tidy(&s.value);
-        let secret =
-            s.ex.request
-                .params()
-                .into_iter()
-                .find(|p| p.param.name == "client_secret")
-                .map(|p| p.param.value);
+        let secret = s.ex.request.param("client_secret").map(|p| p.param.value);
         let secret_shaped = v.len() == 32
             && v.bytes().all(|b| b.is_ascii_alphanumeric())
             && v.bytes().any(|b| b.is_ascii_alphabetic());
@@ -210,12 +189,7 @@ fn check(cx: &mut Cx<'_>) {
         .iter()
         .filter(|s| s.ex.step == Step::Token && s.name == "client_id")
     {
-        let secret =
-            s.ex.request
-                .params()
-                .into_iter()
-                .find(|p| p.param.name == "client_secret")
-                .map(|p| p.param.value);
+        let secret = s.ex.request.param("client_secret").map(|p| p.param.value);
         if let Some(secret) = secret {
             if looks_like_id(tidy(&secret)) && !looks_like_id(tidy(&s.value)) {
                 cx.report(

@@ -1,6 +1,6 @@
 //! `client-python-token-expiry-not-stored`: the Python client `miro_api`'s `Miro` never stores
 //! the token's expiry, so it never refreshes, and expiring-token apps get 401 after an hour.
-use super::{at_source, config_name, context, dependency, expiring, high_level_uses, place};
+use super::{config_name, context, expiring, report_client_pitfall, ClientSite};
 use crate::project::deps::Package;
 use crate::rules::prelude::*;
 
@@ -33,11 +33,6 @@ fn check(cx: &mut Cx<'_>) {
         let _ = done; // the app sets token_expires_at itself (the workaround)
         return;
     }
-    let (high, low_only) = high_level_uses(project, Package::PythonClient);
-    if low_only {
-        return; // MiroApi(token) only: refreshing is the app's own code
-    }
-    let dep = dependency(project, Package::PythonClient);
     // miroapp/api-clients:packages/miro-api-python/miro_api/miro_api_wrapper.py, `_get_token`:
     // the expiry is stored only `if payload.get("payload")`, a key the token response never has.
     let why = "miro_api's Miro stores the token's expiry only when the token response has a \"payload\" key, which it never has, so token_expires_at stays None and the client never refreshes";
@@ -48,40 +43,15 @@ fn check(cx: &mut Cx<'_>) {
             config_name(config, project)
         ),
     };
-    let version = dep.and_then(|d| d.dep.version.clone());
-    let dep_place = dep.map(|d| place(&d.at.file, d.at.line, d.at.column));
-    if high.is_empty() {
-        let Some(d) = dep else {
-            return;
-        };
-        at_source(
-            cx,
-            project,
-            &d.at,
-            Some(&d.dep.written),
+    // With MiroApi(token) only, refreshing is the app's own code: nothing reported.
+    report_client_pitfall(cx, project, Package::PythonClient, FIX, |site| match site {
+        ClientSite::Dependency => (
             format!("the app depends on miro_api: {why}; {when}"),
-        )
-        .severity(Severity::Warning)
-        .fix(FIX)
-        .evidence("version", version.clone());
-        return;
-    }
-    for use_ in high {
-        let mut r = at_source(
-            cx,
-            project,
-            &use_.at,
-            Some("Miro"),
-            format!("{}: {why}; {when}", use_.code),
-        )
-        .fix(FIX)
-        .evidence("version", version.clone());
-        if exp.is_none() {
-            r = r.severity(Severity::Warning);
-        }
-        if let Some(p) = &dep_place {
-            r = r.note(format!("miro_api dependency: {p}"));
-        }
-        let _ = r;
-    }
+            Some(Severity::Warning),
+        ),
+        ClientSite::Use(code) => (
+            format!("{code}: {why}; {when}"),
+            exp.is_none().then_some(Severity::Warning),
+        ),
+    });
 }

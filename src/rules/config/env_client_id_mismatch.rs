@@ -1,5 +1,5 @@
 //! `env-client-id-mismatch`: the deployment's client id differs from the config's.
-use super::{at_env, config_name, context, place};
+use super::{at_env, config_name, context, env_setting, place};
 use crate::rules::prelude::*;
 
 /// The rule.
@@ -22,31 +22,10 @@ fn check(cx: &mut Cx<'_>) {
         cx.skip("the config has no client_id to compare with");
         return;
     };
-    if project.env_files.is_empty() {
-        cx.skip("needs the deployment's environment (--env FILE)");
-        return;
-    }
     let name = project.env_names.client_id.clone();
-    let Some(value) = project.env_value(&name) else {
-        let hint = project
-            .env_near(&name)
-            .map(|n| {
-                format!(
-                    " ({} is set in {}: pass --env-var-client-id {} if the app reads that one)",
-                    n.var.name, n.file.display, n.var.name
-                )
-            })
-            .unwrap_or_default();
-        cx.skip(format!("{name} is not set in the --env files{hint}"));
+    let Some(value) = env_setting(cx, project, &name, "--env-var-client-id", "") else {
         return;
     };
-    if !value.var.unresolved.is_empty() {
-        cx.skip(format!(
-            "{name} depends on ${{{}}}, which no --env file sets",
-            value.var.unresolved.join("}, ${")
-        ));
-        return;
-    }
     let sent = value.var.value.as_str();
     let want = expected.value.as_str();
     if sent == want {

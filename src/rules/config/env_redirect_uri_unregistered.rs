@@ -1,6 +1,6 @@
 //! `env-redirect-uri-unregistered`: the redirect URI the deployment will send (from the
 //! `--env` files) is not one of the registered redirect URIs.
-use super::{at_env, config_name, context, key};
+use super::{at_env, config_name, context, env_setting, key};
 use crate::rules::common::{closest_uri, describe_differences};
 use crate::rules::prelude::*;
 
@@ -30,31 +30,11 @@ fn check(cx: &mut Cx<'_>) {
         cx.skip("the config lists no redirect_uris to compare with");
         return;
     }
-    if project.env_files.is_empty() {
-        cx.skip("needs the deployment's environment (--env FILE)");
-        return;
-    }
     let name = project.env_names.redirect_uri.clone();
-    let Some(value) = project.env_value(&name) else {
-        let hint = project
-            .env_near(&name)
-            .map(|n| {
-                format!(
-                    " ({} is set in {}: pass --env-var-redirect-uri {} if the app reads that one; Miro's clients read {name})",
-                    n.var.name, n.file.display, n.var.name
-                )
-            })
-            .unwrap_or_default();
-        cx.skip(format!("{name} is not set in the --env files{hint}"));
+    let hint_tail = format!("; Miro's clients read {name}");
+    let Some(value) = env_setting(cx, project, &name, "--env-var-redirect-uri", &hint_tail) else {
         return;
     };
-    if !value.var.unresolved.is_empty() {
-        cx.skip(format!(
-            "{name} depends on ${{{}}}, which no --env file sets",
-            value.var.unresolved.join("}, ${")
-        ));
-        return;
-    }
     let sent = value.var.value.as_str();
     // facts §16.4: the redirect_uri must be byte-identical to a registered one.
     if registered.contains(&sent) {

@@ -24,9 +24,9 @@ pub(crate) mod scope_unused;
 
 use crate::config::{Config, ConfigFormat, Located};
 use crate::engine::{Cx, Reported, Rule};
-use crate::finding::{Location, Part, Step};
+use crate::finding::{Location, Part, Severity, Step};
 use crate::project::deps::Package;
-use crate::project::scan::{ClientKind, ClientUse, FoundDependency, SourceRef};
+use crate::project::scan::{ClientKind, ClientUse, FoundDependency, Scan, SourceRef};
 use crate::project::{EnvValue, Project};
 
 /// The rules of this group.
@@ -115,6 +115,55 @@ pub(crate) fn at_source<'c>(
     cx.report_at(usize::MAX, Step::Config, loc, message)
 }
 
+/// The config, project and `--scan` result of a `check` run; `None` under `doctor`, and
+/// `None` after skipping the rule when no source tree was scanned.
+pub(crate) fn scan_context<'a>(cx: &mut Cx<'a>) -> Option<(&'a Config, &'a Project, &'a Scan)> {
+    let (config, project) = context(cx)?;
+    let Some(scan) = &project.scan else {
+        cx.skip("needs the source tree (--scan DIR)");
+        return None;
+    };
+    Some((config, project, scan))
+}
+
+/// The deployment's value of the variable `name` (from the `--env` files), or `None` after
+/// skipping the rule with the reason: no `--env` file, `name` not set (with a hint at a
+/// variable of a similar name, the `flag` that would name it instead and `hint_tail`), or a
+/// value that depends on variables no file sets.
+pub(crate) fn env_setting<'p>(
+    cx: &mut Cx<'_>,
+    project: &'p Project,
+    name: &str,
+    flag: &str,
+    hint_tail: &str,
+) -> Option<EnvValue<'p>> {
+    if project.env_files.is_empty() {
+        cx.skip("needs the deployment's environment (--env FILE)");
+        return None;
+    }
+    let Some(value) = project.env_value(name) else {
+        let hint = project
+            .env_near(name)
+            .map(|n| {
+                format!(
+                    " ({} is set in {}: pass {flag} {} if the app reads that one{hint_tail})",
+                    n.var.name, n.file.display, n.var.name
+                )
+            })
+            .unwrap_or_default();
+        cx.skip(format!("{name} is not set in the --env files{hint}"));
+        return None;
+    };
+    if !value.var.unresolved.is_empty() {
+        cx.skip(format!(
+            "{name} depends on ${{{}}}, which no --env file sets",
+            value.var.unresolved.join("}, ${")
+        ));
+        return None;
+    }
+    Some(value)
+}
+
 /// `file:line:column` for notes.
 pub(crate) fn place(file: &str, line: usize, column: usize) -> String {
     if line == 0 {
@@ -182,6 +231,63 @@ pub(crate) fn high_level_uses(project: &Project, package: Package) -> (Vec<&Clie
         .collect();
     let low_only = high.is_empty() && !of.is_empty();
     (high, low_only)
+}
+
+/// Where a pitfall of one of Miro's official clients is reported.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum ClientSite<'s> {
+    /// The dependency on the package: the scan saw no construction of its high-level client.
+    Dependency,
+    /// A construction of the high-level client (`Miro`): its code.
+    Use(&'s str),
+}
+
+/// Reports a pitfall of the high-level client of one of Miro's official packages: at each
+/// construction of it, with a note at the dependency, or at the dependency when the scan saw
+/// no construction. Nothing when the scan saw only the low-level client (the app then
+/// refreshes with its own code), or neither. `finding` words the message for a site, with the
+/// severity when it is not the rule's.
+pub(crate) fn report_client_pitfall(
+    cx: &mut Cx<'_>,
+    project: &Project,
+    package: Package,
+    fix: &'static str,
+    finding: impl Fn(ClientSite<'_>) -> (String, Option<Severity>),
+) {
+    let (high, low_only) = high_level_uses(project, package);
+    if low_only {
+        return;
+    }
+    let dep = dependency(project, package);
+    let version = dep.and_then(|d| d.dep.version.clone());
+    if high.is_empty() {
+        let Some(d) = dep else {
+            return;
+        };
+        let (message, severity) = finding(ClientSite::Dependency);
+        let mut r = at_source(cx, project, &d.at, Some(&d.dep.written), message)
+            .fix(fix)
+            .evidence("version", version);
+        if let Some(s) = severity {
+            r = r.severity(s);
+        }
+        let _ = r;
+        return;
+    }
+    let dep_place = dep.map(|d| place(&d.at.file, d.at.line, d.at.column));
+    for use_ in high {
+        let (message, severity) = finding(ClientSite::Use(&use_.code));
+        let mut r = at_source(cx, project, &use_.at, Some("Miro"), message)
+            .fix(fix)
+            .evidence("version", version.clone());
+        if let Some(s) = severity {
+            r = r.severity(s);
+        }
+        if let Some(p) = &dep_place {
+            r = r.note(format!("{} dependency: {p}", package.name()));
+        }
+        let _ = r;
+    }
 }
 
 /// The dependency on a package to point at: a manifest the developer edits (`package.json`,

@@ -1,6 +1,6 @@
 //! `scope-missing-for-code`: the source (`--scan`) calls endpoints that need scopes the app
 //! does not have.
-use super::{at_source, config_name, context, key};
+use super::{at_source, config_name, key, scan_context};
 use crate::catalog;
 use crate::rules::prelude::*;
 
@@ -17,11 +17,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &mut Cx<'_>) {
-    let Some((config, project)) = context(cx) else {
-        return;
-    };
-    let Some(scan) = &project.scan else {
-        cx.skip("needs the source tree (--scan DIR)");
+    let Some((config, project, scan)) = scan_context(cx) else {
         return;
     };
     let scopes: Vec<&str> = config.app.scopes.iter().map(|s| s.value.as_str()).collect();

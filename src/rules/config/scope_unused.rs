@@ -1,7 +1,7 @@
 //! `scope-unused`: scopes the app requests that no scanned call needs (least privilege).
 use std::collections::BTreeSet;
 
-use super::{at_config, config_name, context, key, uses_web_sdk};
+use super::{at_config, config_name, key, scan_context, uses_web_sdk};
 use crate::catalog;
 use crate::rules::prelude::*;
 
@@ -18,11 +18,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &mut Cx<'_>) {
-    let Some((config, project)) = context(cx) else {
-        return;
-    };
-    let Some(scan) = &project.scan else {
-        cx.skip("needs the source tree (--scan DIR)");
+    let Some((config, project, scan)) = scan_context(cx) else {
         return;
     };
     let sdk = uses_web_sdk(config, project);

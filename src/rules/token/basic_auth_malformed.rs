@@ -2,7 +2,7 @@
 //! standard base64 of `client_id:client_secret` (raw `id:secret`, no colon, base64url,
 //! line-wrapped, a trailing newline from `echo`, placeholders, swapped parts).
 
-use super::shape::{basic_headers, describe_placeholder, succeeded, token_requests, BasicProblem};
+use super::shape::{basic_headers, describe_placeholder, failed_token_requests, BasicProblem};
 use crate::rules::prelude::*;
 
 /// The rule.
@@ -94,10 +94,7 @@ fn describe(p: &BasicProblem) -> (String, String) {
 }
 
 fn check(cx: &mut Cx<'_>) {
-    for ex in token_requests(cx) {
-        if succeeded(&ex) {
-            continue;
-        }
+    for ex in failed_token_requests(cx) {
         for b in basic_headers(&ex.request) {
             let Some(problem) = &b.problem else {
                 continue;

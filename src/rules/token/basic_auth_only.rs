@@ -2,9 +2,7 @@
 //! (curl `-u id:secret` does exactly that). Miro documents `client_id`/`client_secret` only as
 //! request parameters (facts §4.1), so the header alone is likely not read.
 
-use super::shape::{
-    basic_headers, sent_params, succeeded, token_requests, usable_creds, BasicProblem,
-};
+use super::shape::{basic_headers, failed_token_requests, sent_params, usable_creds, BasicProblem};
 use crate::rules::prelude::*;
 
 /// The rule.
@@ -21,11 +19,8 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &mut Cx<'_>) {
-    for ex in token_requests(cx) {
-        // Miro answered with a token: the header worked.
-        if succeeded(&ex) {
-            continue;
-        }
+    // A request Miro answered with a token shows the header worked: left out.
+    for ex in failed_token_requests(cx) {
         let req = &ex.request;
         let params = sent_params(req);
         if params.iter().any(|p| p.name == "client_secret") {

@@ -2,7 +2,7 @@
 //! header against the `client_id`/`client_secret` params, or the same param twice with
 //! different values. Whichever one Miro reads, the other is wrong.
 
-use super::shape::{basic_headers, sent_params, token_requests, usable_creds, Place, Sent};
+use super::shape::{basic_headers, sent_params, token_requests, usable_creds, Sent};
 use crate::rules::common::is_placeholder;
 use crate::rules::prelude::*;
 use crate::secret::{mask, SecretKind};
@@ -19,24 +19,6 @@ pub(crate) static RULE: Rule = Rule {
     superseded_by: &[],
     check,
 };
-
-fn where_(place: Place) -> &'static str {
-    match place {
-        Place::Query => "the query string",
-        Place::Json => "the JSON body",
-        Place::Multipart => "the multipart body",
-        Place::Fragment => "the URL fragment",
-        _ => "the form body",
-    }
-}
-
-fn part(place: Place) -> Part {
-    if place == Place::Query {
-        Part::Query
-    } else {
-        Part::Body
-    }
-}
 
 /// Shows a value: a client id as is, a secret masked.
 fn show(name: &str, value: &str) -> String {
@@ -74,18 +56,18 @@ fn check(cx: &mut Cx<'_>) {
                 format!(
                     "client_id is sent twice with different values ({} in {}, {} in {}): Miro reads one of them, and the other is wrong",
                     a.value.trim(),
-                    where_(a.place),
+                    a.place.words(),
                     b.value.trim(),
-                    where_(b.place)
+                    b.place.words()
                 )
             } else {
                 format!(
                     "client_secret is sent twice with different values (in {} and in {}): Miro reads one of them, and the other is wrong",
-                    where_(a.place),
-                    where_(b.place)
+                    a.place.words(),
+                    b.place.words()
                 )
             };
-            cx.report(&ex, part(b.place), Some(name), message)
+            cx.report(&ex, b.place.part(), Some(name), message)
                 .fix(format!(
                     "Send {name} once, with the value from the app settings."
                 ))

@@ -2,8 +2,7 @@
 //! parameter (or only a placeholder such as `undefined`) and no `Authorization: Basic` header.
 
 use super::shape::{
-    basic_headers, describe_placeholder, near_miss, sent_params, succeeded, token_requests, unset,
-    Place,
+    basic_headers, describe_placeholder, failed_token_requests, near_miss, sent_params, unset,
 };
 use crate::rules::prelude::*;
 
@@ -20,10 +19,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &mut Cx<'_>) {
-    for ex in token_requests(cx) {
-        if succeeded(&ex) {
-            continue;
-        }
+    for ex in failed_token_requests(cx) {
         let req = &ex.request;
         // A Basic header (or curl -u) carries the secret; `basic-auth-malformed` and
         // `basic-auth-only` say what is wrong with it.
@@ -40,11 +36,7 @@ fn check(cx: &mut Cx<'_>) {
             continue;
         }
         if let Some(p) = secrets.first() {
-            let part = if p.place == Place::Query {
-                Part::Query
-            } else {
-                Part::Body
-            };
+            let part = p.place.part();
             cx.report(
                 &ex,
                 part,

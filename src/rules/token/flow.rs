@@ -125,39 +125,30 @@ impl Delivery<'_> {
 /// Every place the flow shows a code being delivered: callback requests with `code`, and
 /// `Location` headers of Miro's redirect to the callback.
 pub(crate) fn deliveries<'a>(cx: &Cx<'a>) -> Vec<Delivery<'a>> {
+    // The first non-empty `code` of a query.
+    let code_in = |params: Vec<Param>| {
+        params
+            .into_iter()
+            .find(|p| p.name == "code" && !p.value.trim().is_empty())
+    };
     let mut out = Vec::new();
     for ex in cx.exchanges() {
+        let mut codes = Vec::new();
         if ex.step == Step::Callback && is_real_request(&ex.request) {
-            if let Some(code) = ex
-                .request
-                .query_params()
-                .into_iter()
-                .find(|p| p.name == "code" && !p.value.trim().is_empty())
-            {
-                out.push(Delivery {
-                    ex,
-                    code,
-                    at: time_of(&ex),
-                });
-            }
+            codes.extend(code_in(ex.request.query_params()));
         }
         let from_miro = matches!(realm(&ex.request.host()), Realm::Web | Realm::OtherMiro);
         if let (true, Some(resp)) = (from_miro, ex.response.as_ref()) {
             if let Some(loc) = resp.header("location") {
                 let query = RawUrl::split(&loc.value).query.map(parse_params);
-                if let Some(code) = query
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find(|p| p.name == "code" && !p.value.trim().is_empty())
-                {
-                    out.push(Delivery {
-                        ex,
-                        code,
-                        at: time_of(&ex),
-                    });
-                }
+                codes.extend(code_in(query.unwrap_or_default()));
             }
         }
+        out.extend(codes.into_iter().map(|code| Delivery {
+            ex,
+            code,
+            at: time_of(&ex),
+        }));
     }
     out
 }

@@ -2,8 +2,8 @@
 //! whitespace or quotes, a grant Miro does not support, or not matching the other params.
 
 use super::shape::{
-    closest_grant, describe_placeholder, has_value, implied_grant, is_quote, lenient_grant,
-    near_miss, sent_params, shown, succeeded, token_requests, unset, Place, Sent, GRANTS,
+    closest_grant, describe_placeholder, failed_token_requests, has_value, implied_grant, is_quote,
+    lenient_grant, near_miss, sent_params, shown, unset, Place, Sent, GRANTS,
 };
 use crate::rules::prelude::*;
 
@@ -38,16 +38,6 @@ fn part(place: Place) -> Part {
         Place::Query => Part::Query,
         Place::Fragment => Part::Url,
         _ => Part::Body,
-    }
-}
-
-fn where_(place: Place) -> &'static str {
-    match place {
-        Place::Query => "the query string",
-        Place::Fragment => "the URL fragment",
-        Place::Form | Place::UndeclaredForm | Place::Swallowed => "the form body",
-        Place::Json => "the JSON body",
-        Place::Multipart => "the multipart body",
     }
 }
 
@@ -87,10 +77,7 @@ fn spelling_faults(value: &str) -> Vec<&'static str> {
 }
 
 fn check(cx: &mut Cx<'_>) {
-    for ex in token_requests(cx) {
-        if succeeded(&ex) {
-            continue;
-        }
+    for ex in failed_token_requests(cx) {
         let params = sent_params(&ex.request);
         let implied = implied_grant(&params);
         let grants: Vec<&Sent> = params.iter().filter(|p| p.name == "grant_type").collect();
@@ -133,7 +120,7 @@ fn check(cx: &mut Cx<'_>) {
         if values.len() > 1 {
             let listed: Vec<String> = values
                 .iter()
-                .map(|v| format!("`{}` in {}", shown(&v.value), where_(v.place)))
+                .map(|v| format!("`{}` in {}", shown(&v.value), v.place.words()))
                 .collect();
             let want = implied.or_else(|| values.iter().find_map(|v| lenient_grant(&v.value)));
             cx.report(

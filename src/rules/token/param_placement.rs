@@ -5,8 +5,8 @@
 //! a mix of both are all fine (facts §4.1).
 
 use super::shape::{
-    body_shape, canonical, curl_data_problems, join_names, read_params, sent_params, shown,
-    split_elsewhere, succeeded, token_requests, unique_names, BodyShape, DataProblem, Place, Sent,
+    body_shape, canonical, curl_data_problems, failed_token_requests, join_names, read_params,
+    sent_params, shown, split_elsewhere, unique_names, BodyShape, DataProblem, Place, Sent,
 };
 use crate::rules::prelude::*;
 
@@ -48,10 +48,7 @@ fn lost(params: &[Sent], read: &[Sent], place: Place) -> Vec<String> {
 }
 
 fn check(cx: &mut Cx<'_>) {
-    for ex in token_requests(cx) {
-        if succeeded(&ex) {
-            continue;
-        }
+    for ex in failed_token_requests(cx) {
         let req = &ex.request;
         let params = sent_params(req);
         let read = read_params(req);

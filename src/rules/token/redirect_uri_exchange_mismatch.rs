@@ -160,23 +160,7 @@ fn check(cx: &mut Cx<'_>) {
                     continue;
                 }
                 let diffs = uri_differences(&value, &want);
-                let kinds = describe_differences(&diffs);
-                cx.report(
-                    &ex,
-                    part,
-                    Some("redirect_uri"),
-                    format!(
-                        "redirect_uri {} in the token request differs from {want} in the authorize link ({kinds}); Miro answers \"Redirect URI mismatch.\"",
-                        value.trim()
-                    ),
-                )
-                .fix(format!(
-                    "Send redirect_uri={want} in the token request, byte for byte as in the authorize link."
-                ))
-                .evidence("sent", value.clone())
-                .evidence("expected", want.clone())
-                .evidence("difference", kinds)
-                .diff(value, want);
+                report_mismatch(cx, &ex, part, value, want, &diffs, " in the authorize link");
             }
             Some(Source::Callback(cb)) => {
                 let a = normalised_origin_path(&value);
@@ -198,27 +182,49 @@ fn check(cx: &mut Cx<'_>) {
                 if diffs.is_empty() {
                     continue;
                 }
-                let kinds = describe_differences(&diffs);
-                cx.report(
+                report_mismatch(
+                    cx,
                     &ex,
                     part,
-                    Some("redirect_uri"),
-                    format!(
-                        "redirect_uri {} in the token request differs from {cb}, where Miro redirected with this code ({kinds}); Miro answers \"Redirect URI mismatch.\"",
-                        value.trim()
-                    ),
-                )
-                .fix(format!(
-                    "Send redirect_uri={cb} in the token request, byte for byte as in the authorize link."
-                ))
-                .evidence("sent", value.clone())
-                .evidence("expected", cb.clone())
-                .evidence("difference", kinds)
-                .diff(value, cb);
+                    value,
+                    cb,
+                    &diffs,
+                    ", where Miro redirected with this code",
+                );
             }
             None => {}
         }
     }
+}
+
+/// Reports a `sent` redirect_uri that differs from the `expected` one by `diffs`; `seen`
+/// says where the expected one was seen (after the URI in the message).
+fn report_mismatch(
+    cx: &mut Cx<'_>,
+    ex: &Ex<'_>,
+    part: Part,
+    sent: String,
+    expected: String,
+    diffs: &[UriDifference],
+    seen: &str,
+) {
+    let kinds = describe_differences(diffs);
+    cx.report(
+        ex,
+        part,
+        Some("redirect_uri"),
+        format!(
+            "redirect_uri {} in the token request differs from {expected}{seen} ({kinds}); Miro answers \"Redirect URI mismatch.\"",
+            sent.trim()
+        ),
+    )
+    .fix(format!(
+        "Send redirect_uri={expected} in the token request, byte for byte as in the authorize link."
+    ))
+    .evidence("sent", sent.clone())
+    .evidence("expected", expected.clone())
+    .evidence("difference", kinds)
+    .diff(sent, expected);
 }
 
 fn report_missing(cx: &mut Cx<'_>, ex: &Ex<'_>, expected: Option<Source>) {

@@ -3,7 +3,7 @@
 //! `clientSecret`; v1 (`/v1/oauth/revoke?access_token=`) is deprecated (facts §9).
 
 use super::flow::is_real_request;
-use crate::engine::classify::is_miro_oauth_host;
+use crate::engine::classify::{is_miro_oauth_host, norm_path};
 use crate::rules::prelude::*;
 
 /// The rule.
@@ -35,17 +35,6 @@ const KEYS: &[(&str, &[&str])] = &[
         &["client_secret", "ClientSecret", "clientsecret"],
     ),
 ];
-
-fn norm_path(path: &str) -> String {
-    let mut p = path.to_ascii_lowercase();
-    while p.contains("//") {
-        p = p.replace("//", "/");
-    }
-    while p.len() > 1 && p.ends_with('/') {
-        p.pop();
-    }
-    p
-}
 
 /// Problems of a v2 revoke's body, in the words of the message.
 fn v2_body_problems(req: &Request) -> Vec<String> {

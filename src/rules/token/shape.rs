@@ -47,6 +47,15 @@ pub(crate) fn succeeded(ex: &Ex<'_>) -> bool {
     })
 }
 
+/// The token requests the capture does not show Miro answering with a token (see
+/// [`succeeded`]): the ones whose shape can explain a failure.
+pub(crate) fn failed_token_requests<'a>(cx: &Cx<'a>) -> Vec<Ex<'a>> {
+    token_requests(cx)
+        .into_iter()
+        .filter(|ex| !succeeded(ex))
+        .collect()
+}
+
 /// True when the method is known: a bare URL carries none (the URL parser assumes GET).
 pub(crate) fn method_known(cx: &Cx<'_>, ex: &Ex<'_>) -> bool {
     cx.flow()
@@ -78,6 +87,26 @@ impl Place {
     /// Whether Miro's token endpoint reads parameters there (facts §4.1).
     pub(crate) fn read(self) -> bool {
         matches!(self, Place::Query | Place::Form)
+    }
+
+    /// The finding part for a parameter there: the query string, else the body.
+    pub(crate) fn part(self) -> Part {
+        if self == Place::Query {
+            Part::Query
+        } else {
+            Part::Body
+        }
+    }
+
+    /// Where that is, in the words of a message (`the query string`, `the JSON body`).
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            Place::Query => "the query string",
+            Place::Fragment => "the URL fragment",
+            Place::Form | Place::UndeclaredForm | Place::Swallowed => "the form body",
+            Place::Json => "the JSON body",
+            Place::Multipart => "the multipart body",
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! `token-endpoint-wrong`: a token request sent anywhere but
 //! `POST https://api.miro.com/v1/oauth/token` (wrong host, path, version, scheme or port).
 
-use super::shape::{succeeded, token_requests, TOKEN_PATH};
+use super::shape::{failed_token_requests, TOKEN_PATH};
+use crate::engine::classify::norm_path;
 use crate::model::RawUrl;
 use crate::rules::prelude::*;
 
@@ -53,15 +54,11 @@ fn path_problem(path: &str) -> Option<String> {
         return None;
     }
     let lower = path.to_ascii_lowercase();
-    let mut collapsed = lower.clone();
-    while collapsed.contains("//") {
-        collapsed = collapsed.replace("//", "/");
-    }
     Some(if path.trim_end_matches('/') == TOKEN_PATH {
         "a trailing slash after /v1/oauth/token".to_string()
     } else if lower == TOKEN_PATH {
         format!("path `{path}` in the wrong letter case (paths are case-sensitive)")
-    } else if collapsed.trim_end_matches('/') == TOKEN_PATH {
+    } else if norm_path(path) == TOKEN_PATH {
         format!("a doubled `/` in the path `{path}`")
     } else if lower.ends_with("/oauth-token") {
         "`/v1/oauth-token` is the token-context endpoint (GET, token info), not the token endpoint `/v1/oauth/token`".to_string()
@@ -124,10 +121,7 @@ fn check(cx: &mut Cx<'_>) {
             wanted.push(custom);
         }
     }
-    for ex in token_requests(cx) {
-        if succeeded(&ex) {
-            continue;
-        }
+    for ex in failed_token_requests(cx) {
         let req = &ex.request;
         let raw = req.raw_url();
         let host = req.host();

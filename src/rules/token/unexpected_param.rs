@@ -5,7 +5,7 @@
 
 use super::shape::{
     canonical, intended_grant, read_params, redirect_overflow, sent_params, succeeded,
-    token_requests, Place,
+    token_requests,
 };
 use crate::rules::prelude::*;
 
@@ -167,11 +167,7 @@ fn check(cx: &mut Cx<'_>) {
             if fatal && ok {
                 continue;
             }
-            let part = if p.place == Place::Query {
-                Part::Query
-            } else {
-                Part::Body
-            };
+            let part = p.place.part();
             cx.report(
                 &ex,
                 part,
