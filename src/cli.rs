@@ -56,6 +56,13 @@ enum Command {
     /// manifests and lock files to the official clients' known pitfalls.
     #[command(after_help = CHECK_AFTER_HELP)]
     Check(CheckArgs),
+    /// Write a copy of a HAR/curl/URL/raw request with every secret masked, safe to post on a
+    /// forum or attach to a support ticket.
+    ///
+    /// Each secret (client secret, codes, tokens, Basic and Bearer credentials, cookies, JWT
+    /// signatures) becomes a placeholder of the same length and shape, the same value always
+    /// the same placeholder; everything else is kept byte for byte. A summary goes to stderr.
+    Redact(RedactArgs),
     /// List every rule: id, default severity, group, summary.
     Rules(RulesArgs),
     /// Show a rule's documentation: what it checks, why it breaks, how to fix, an example.
@@ -180,6 +187,19 @@ Examples:
 Exit codes: 0 no error finding, 1 at least one error finding, 2 the tool could not do its job.";
 
 #[derive(Debug, Args)]
+struct RedactArgs {
+    /// The capture: a file, `-` for stdin, or inline text.
+    #[arg(value_name = "INPUT")]
+    input: OsString,
+    /// Write the redacted copy here instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Fingerprint key, for reproducible placeholders (default: random per run).
+    #[arg(long, value_name = "KEY")]
+    key: Option<String>,
+}
+
+#[derive(Debug, Args)]
 struct RulesArgs {
     /// Output format (`human` or `json`).
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -208,6 +228,7 @@ pub fn run() -> Result<ExitCode> {
     match cli.command {
         Command::Doctor(args) => doctor(args),
         Command::Check(args) => check(args),
+        Command::Redact(args) => redact(args),
         Command::Rules(args) => rules(args),
         Command::Explain { rule } => explain(&rule),
         Command::Login(args) => miro_oauth::live::login(&args).map(ExitCode::from),
@@ -216,6 +237,22 @@ pub fn run() -> Result<ExitCode> {
         Command::TokenInfo(args) => miro_oauth::live::token_info(&args).map(ExitCode::from),
         Command::Revoke(args) => miro_oauth::live::revoke(&args).map(ExitCode::from),
     }
+}
+
+fn redact(args: RedactArgs) -> Result<ExitCode> {
+    let (name, bytes) = read_input(&args.input, &mut false)?;
+    let mut redactor = match &args.key {
+        Some(k) => miro_oauth::redact::Redactor::new(k.as_bytes()),
+        None => miro_oauth::redact::Redactor::with_random_key(),
+    };
+    let out = miro_oauth::redact::redact_input(&name, &bytes, &mut redactor)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, &out)
+            .with_context(|| format!("{}: cannot write", path.display()))?,
+        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+    }
+    eprintln!("miro-oauth: {}", redactor.summary());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn use_color(choice: ColorChoice) -> bool {

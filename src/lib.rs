@@ -18,6 +18,7 @@ pub mod input;
 pub mod live;
 pub mod model;
 pub mod project;
+pub mod redact;
 pub mod render;
 pub mod rules;
 pub mod secret;

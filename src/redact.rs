@@ -1,0 +1,764 @@
+//! `redact`: a copy of a capture with every secret replaced by a placeholder that keeps the
+//! evidence — safe to post on a forum or attach to a support ticket.
+//!
+//! A placeholder keeps the secret's kind, its length and every non-alphanumeric character in
+//! place (dots of a JWT, the `_` of a Miro token, `%XX` escapes, spaces, quotes), so it stays
+//! valid in the syntax around it (URL query, header, JSON string, shell quotes) and the rules
+//! see the same shapes (`MASKED-<kind>-<fingerprint>`). Its alphanumeric characters come from a keyed fingerprint
+//! (HMAC-SHA256) of the value: the same value always gets the same placeholder within a run,
+//! and `--key` makes runs reproducible. The non-secret parts of a credential stay visible:
+//! Miro's `eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_` token prefix, a JWT's header and payload (only
+//! the signature is replaced), the client id inside Basic credentials, `Bearer`.
+//!
+//! The text is never re-serialized: secrets (and their percent-, form- and JSON-escaped
+//! spellings) are replaced in the original text, everything else is kept byte for byte.
+
+use std::collections::{BTreeMap, HashMap};
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
+use crate::error::InputError;
+use crate::model::{decode_component, Flow, Request, Response};
+use crate::secret::{is_placeholder, SecretKind};
+
+/// HMAC-SHA256 (RFC 2104).
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 64];
+    if key.len() > 64 {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let pad = |x: u8| k.iter().map(|b| b ^ x).collect::<Vec<u8>>();
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
+}
+
+/// Label of a kind inside a placeholder (URL-safe, no `_`: a Miro token's `_` is structure).
+fn label(kind: SecretKind) -> &'static str {
+    match kind {
+        SecretKind::ClientSecret => "client-secret",
+        SecretKind::Code => "code",
+        SecretKind::AccessToken => "access-token",
+        SecretKind::RefreshToken => "refresh-token",
+        SecretKind::Basic => "basic",
+        SecretKind::Token => "token",
+    }
+}
+
+/// Values that are not credentials but what a rule reports as such (`false`, `ACCESS_TOKEN`,
+/// `%TOKEN%`, `$(cat token)`): left as written, like [`is_placeholder`] values.
+fn not_a_secret(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let core = v.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    is_placeholder(v)
+        || matches!(
+            lower.as_str(),
+            "true" | "false" | "[object promise]" | "bearer" | "basic" | "token"
+        )
+        || core.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+        || (v.len() > 2 && v.starts_with('%') && v.ends_with('%'))
+        || (v.starts_with("$(") && v.ends_with(')'))
+        // Already masked: by this command, or by the doctor (`[code len=43 #1a2b3c]`).
+        || v.contains("REDACTED")
+        || v.contains("MASKED-")
+        || (v.starts_with('[') && v.ends_with(']') && v.contains(" len="))
+}
+
+/// Every base64 flavour Basic credentials are seen in, padding optional.
+fn basic_engines() -> [base64::engine::GeneralPurpose; 2] {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    let cfg = GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    [
+        GeneralPurpose::new(&base64::alphabet::STANDARD, cfg),
+        GeneralPurpose::new(&base64::alphabet::URL_SAFE, cfg),
+    ]
+}
+
+/// One known secret: its canonical (decoded) value, kind and placeholder.
+#[derive(Clone, Debug)]
+struct Entry {
+    kind: SecretKind,
+    placeholder: String,
+}
+
+/// What was redacted, by kind: distinct values and occurrences replaced.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Kind label → (distinct values, occurrences replaced).
+    pub by_kind: BTreeMap<&'static str, (usize, usize)>,
+}
+
+impl Summary {
+    /// Total occurrences replaced.
+    pub fn occurrences(&self) -> usize {
+        self.by_kind.values().map(|(_, n)| n).sum()
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let values: usize = self.by_kind.values().map(|(v, _)| v).sum();
+        if self.by_kind.is_empty() {
+            return write!(f, "redacted nothing: no secret found");
+        }
+        write!(
+            f,
+            "redacted {} occurrence(s) of {} secret(s):",
+            self.occurrences(),
+            values
+        )?;
+        for (kind, (v, n)) in &self.by_kind {
+            write!(f, " {kind} {v} ({n}×)")?;
+        }
+        Ok(())
+    }
+}
+
+/// Finds the secrets of a capture and replaces them in its text.
+#[derive(Clone, Debug)]
+pub struct Redactor {
+    key: Vec<u8>,
+    values: Vec<String>,
+    entries: HashMap<String, Entry>,
+    /// Raw spellings (as written, partly encoded) → canonical value.
+    raw: Vec<(String, String)>,
+    kept: Vec<String>,
+    replaced: HashMap<String, usize>,
+}
+
+impl Redactor {
+    /// A redactor with this fingerprint key (reproducible output).
+    pub fn new(key: &[u8]) -> Redactor {
+        Redactor {
+            key: key.to_vec(),
+            values: Vec::new(),
+            entries: HashMap::new(),
+            raw: Vec::new(),
+            kept: Vec::new(),
+            replaced: HashMap::new(),
+        }
+    }
+
+    /// A redactor with a random key: placeholders cannot be matched across runs.
+    pub fn with_random_key() -> Redactor {
+        let mut key = [0u8; 32];
+        if getrandom::fill(&mut key).is_err() {
+            // No OS randomness: the time is still a key the reader does not know.
+            let now = format!("{:?}", std::time::SystemTime::now());
+            key.copy_from_slice(&Sha256::digest(now.as_bytes()));
+        }
+        Redactor::new(&key)
+    }
+
+    /// Adds a secret value (ignored when too short, a template, or already known).
+    pub fn add(&mut self, kind: SecretKind, value: &str) {
+        let v = value.trim();
+        if v.chars().count() < 4 || self.entries.contains_key(v) || self.kept.iter().any(|k| k == v)
+        {
+            return;
+        }
+        let placeholder = if not_a_secret(v) {
+            v.to_string()
+        } else {
+            self.placeholder_for(kind, v)
+        };
+        if placeholder == v {
+            // A template or an already masked value: nothing to hide, and rules read it.
+            self.kept.push(v.to_string());
+            return;
+        }
+        self.values.push(v.to_string());
+        self.entries
+            .insert(v.to_string(), Entry { kind, placeholder });
+    }
+
+    /// Adds a value as written (maybe percent-encoded) whose decoded form is a secret.
+    fn add_raw(&mut self, kind: SecretKind, raw: &str, decoded: &str) {
+        let (raw, decoded) = (raw.trim(), decoded.trim());
+        if raw == decoded {
+            return self.add(kind, raw);
+        }
+        self.add(kind, decoded);
+        if self.entries.contains_key(decoded) && !self.raw.iter().any(|(r, _)| r == raw) {
+            self.raw.push((raw.to_string(), decoded.to_string()));
+        } else if self.kept.iter().any(|k| k == decoded) {
+            self.kept.push(raw.to_string());
+        }
+    }
+
+    /// Values seen in credential places but left as written: templates (`{{token}}`,
+    /// `%MIRO_TOKEN%`, `undefined`), values already masked, values with nothing to mask.
+    pub fn kept(&self) -> &[String] {
+        &self.kept
+    }
+
+    /// The placeholder of a known secret value.
+    pub fn placeholder(&self, value: &str) -> Option<&str> {
+        self.entries.get(value).map(|e| e.placeholder.as_str())
+    }
+
+    /// Every known secret value with its kind, in the order found.
+    pub fn values(&self) -> impl Iterator<Item = (&str, SecretKind)> {
+        self.values
+            .iter()
+            .map(|v| (v.as_str(), self.entries[v].kind))
+    }
+
+    /// What [`Redactor::redact`] replaced so far.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for (value, n) in &self.replaced {
+            let kind = label(self.entries[value].kind);
+            let e = s.by_kind.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += n;
+        }
+        s
+    }
+
+    fn placeholder_for(&mut self, kind: SecretKind, v: &str) -> String {
+        if kind == SecretKind::Basic {
+            if let Some(p) = self.basic_placeholder(v) {
+                return p;
+            }
+        }
+        // Words apart: a scheme word or a template stays, each credential word is masked.
+        let mut out = String::with_capacity(v.len());
+        let mut word = String::new();
+        for c in v.chars().chain(std::iter::once('\0')) {
+            if c.is_whitespace() || c == '"' || c == '\'' || c == '\0' {
+                if !word.is_empty() {
+                    out.push_str(&self.word(kind, &word));
+                    word.clear();
+                }
+                if c != '\0' {
+                    out.push(c);
+                }
+            } else {
+                word.push(c);
+            }
+        }
+        out
+    }
+
+    /// One word of a value: a scheme glued to the credential (`BearereyJ…`) and parameters
+    /// swallowed into it (`…&state=…`) are kept apart.
+    fn word(&self, kind: SecretKind, w: &str) -> String {
+        if not_a_secret(w) {
+            return w.to_string();
+        }
+        for scheme in ["bearer", "basic"] {
+            if w.len() > scheme.len() + 4
+                && w.is_char_boundary(scheme.len())
+                && w[..scheme.len()].eq_ignore_ascii_case(scheme)
+            {
+                let (s, rest) = w.split_at(scheme.len());
+                return format!("{s}{}", self.word(kind, rest));
+            }
+        }
+        let mut out = String::with_capacity(w.len());
+        for (i, seg) in w.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match seg.split_once('=') {
+                Some((name, value)) if i > 0 => {
+                    out.push_str(name);
+                    out.push('=');
+                    match param_kind(name) {
+                        Some(k) if !value.is_empty() && !not_a_secret(value) => {
+                            out.push_str(&self.atom(k, value))
+                        }
+                        _ => out.push_str(value),
+                    }
+                }
+                _ if seg.is_empty() || not_a_secret(seg) => out.push_str(seg),
+                _ => out.push_str(&self.atom(kind, seg)),
+            }
+        }
+        out
+    }
+
+    /// Basic credentials: base64 of `client_id:client_secret` keeps the client id (not a
+    /// secret, and rules compare it) and masks the secret as a client secret.
+    fn basic_placeholder(&mut self, v: &str) -> Option<String> {
+        // The base64 characters, without quotes, spaces or literal `\n`s in or around them;
+        // those stay where they are.
+        let bytes = v.as_bytes();
+        let mut core_at = vec![false; bytes.len()];
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'n') {
+                i += 2;
+                continue;
+            }
+            core_at[i] = bytes[i].is_ascii_alphanumeric() || b"+/=_-".contains(&bytes[i]);
+            i += 1;
+        }
+        let core: String = v
+            .bytes()
+            .zip(&core_at)
+            .filter(|(_, c)| **c)
+            .map(|(b, _)| b as char)
+            .collect();
+        for engine in basic_engines() {
+            let Ok(decoded) = engine.decode(&core) else {
+                continue;
+            };
+            let text = String::from_utf8(decoded).ok()?;
+            let (id, secret) = text.split_once(':')?;
+            let masked = self.secret_part(secret);
+            let mut enc = engine.encode(format!("{id}:{masked}"));
+            if !core.ends_with('=') {
+                enc = enc.trim_end_matches('=').to_string();
+            }
+            if enc.len() != core.len() {
+                return None;
+            }
+            let mut enc = enc.bytes();
+            let out: Vec<u8> = bytes
+                .iter()
+                .zip(&core_at)
+                .map(|(b, c)| if *c { enc.next().unwrap_or(*b) } else { *b })
+                .collect();
+            return String::from_utf8(out).ok();
+        }
+        let (id, secret) = v.split_once(':')?;
+        Some(format!("{id}:{}", self.secret_part(secret)))
+    }
+
+    fn secret_part(&mut self, secret: &str) -> String {
+        let core = secret.trim();
+        self.add(SecretKind::ClientSecret, core);
+        match self.entries.get(core) {
+            Some(e) if !core.is_empty() => secret.replacen(core, &e.placeholder, 1),
+            _ => secret.to_string(),
+        }
+    }
+
+    /// One credential word: the non-secret prefix kept, alphanumerics replaced.
+    fn atom(&self, kind: SecretKind, w: &str) -> String {
+        // Wrappers (`<…>`, quotes) stay; the prefix test looks inside them.
+        let lead = w.find(|c: char| c.is_ascii_alphanumeric()).unwrap_or(0);
+        let inner = &w[lead..];
+        let keep = if inner.starts_with("eyJtaXJv") {
+            // A Miro token or code: `eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_` + the secret tail; cut
+            // before the `_`, only the (public) prefix is there.
+            inner.find('_').map_or(inner.len(), |i| i + 1)
+        } else if inner.starts_with("eyJ") && inner.matches('.').count() == 2 {
+            // A JWT: header and payload are claims, the signature is the secret.
+            inner.rfind('.').map_or(0, |i| i + 1)
+        } else {
+            0
+        };
+        let (head, tail) = w.split_at(lead + keep);
+        self.fill(kind, w, head, tail)
+    }
+
+    /// Replaces the alphanumerics of `tail` (`%XX` escapes kept): `MASKED-<kind>-`, then a
+    /// keyed fingerprint of the value up to each character, so a truncated value still reads
+    /// as a prefix of the full one. Only the fingerprint when the marker does not fit; digits
+    /// for an all-digit value.
+    fn fill(&self, kind: SecretKind, whole: &str, head: &str, tail: &str) -> String {
+        let b = tail.as_bytes();
+        let mut slots = 0;
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' && is_escape(b, i) {
+                i += 3;
+                continue;
+            }
+            if b[i].is_ascii_alphanumeric() {
+                slots += 1;
+            }
+            i += 1;
+        }
+        let digits = tail
+            .bytes()
+            .all(|c| c.is_ascii_digit() || !c.is_ascii_alphanumeric());
+        // Not `REDACTED`: rules take a token that says so as hidden by hand and judge nothing.
+        let marker = format!("MASKED-{}-", label(kind));
+        // A Miro tail always starts with the marker, so a truncated one is still a prefix.
+        let miro = head.contains("eyJtaXJv");
+        let marker = if digits || (slots < marker.len() + 8 && !miro) {
+            String::new()
+        } else {
+            marker
+        };
+        let mut marker = marker.bytes();
+        let mut out = String::with_capacity(head.len() + tail.len());
+        out.push_str(head);
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] == b'%' && is_escape(b, i) {
+                out.push_str(&tail[i..i + 3]);
+                i += 3;
+                continue;
+            }
+            let c = tail[i..].chars().next().unwrap_or('\0');
+            if c.is_ascii_alphanumeric() {
+                let ch = marker.next().unwrap_or_else(|| {
+                    let upto = &whole[..head.len() + i + 1];
+                    let byte = hmac_sha256(&self.key, upto.as_bytes())[0];
+                    if digits {
+                        b'0' + byte % 10
+                    } else {
+                        b"0123456789abcdef"[usize::from(byte & 15)]
+                    }
+                });
+                out.push(ch as char);
+            } else {
+                out.push(c);
+            }
+            i += c.len_utf8();
+        }
+        out
+    }
+
+    /// Collects every credential in a flow: params, `Authorization`, cookies, `Set-Cookie`,
+    /// tokens in response bodies, `-u` of a curl command.
+    pub fn collect_flow(&mut self, flow: &Flow) {
+        for ex in &flow.exchanges {
+            self.collect_request(&ex.request);
+            if let Some(r) = &ex.response {
+                self.collect_response(r);
+            }
+        }
+    }
+
+    fn collect_request(&mut self, req: &Request) {
+        for p in req.params() {
+            if let Some(kind) = param_kind(&p.param.name) {
+                self.add_raw(kind, &p.param.raw, &p.param.value);
+            }
+        }
+        for h in &req.headers {
+            self.collect_header(&h.name, &h.value);
+        }
+        if let Some(user) = req.curl.as_ref().and_then(|c| c.user.as_deref()) {
+            if let Some((_, secret)) = user.split_once(':') {
+                self.add(SecretKind::ClientSecret, secret);
+            }
+        }
+    }
+
+    fn collect_response(&mut self, r: &Response) {
+        for h in &r.headers {
+            self.collect_header(&h.name, &h.value);
+        }
+        if let Some(body) = r.json_body() {
+            self.collect_json_tokens(&body);
+        }
+    }
+
+    fn collect_json_tokens(&mut self, body: &serde_json::Value) {
+        for (key, kind) in [
+            ("access_token", SecretKind::AccessToken),
+            ("refresh_token", SecretKind::RefreshToken),
+            ("accessToken", SecretKind::AccessToken),
+            ("refreshToken", SecretKind::RefreshToken),
+            ("id_token", SecretKind::Token),
+        ] {
+            if let Some(v) = body.get(key).and_then(|v| v.as_str()) {
+                self.add(kind, v);
+            }
+        }
+    }
+
+    fn collect_header(&mut self, name: &str, value: &str) {
+        let name = name.to_ascii_lowercase();
+        let v = value.trim();
+        match name.as_str() {
+            "authorization" | "proxy-authorization" => {
+                let (scheme, cred) = v.split_once(char::is_whitespace).unwrap_or(("", v));
+                let cred = cred.trim();
+                if scheme.eq_ignore_ascii_case("basic") {
+                    self.add(SecretKind::Basic, cred);
+                    if let Ok(Ok(text)) = base64::engine::general_purpose::STANDARD
+                        .decode(cred)
+                        .map(String::from_utf8)
+                    {
+                        if let Some((_, secret)) = text.split_once(':') {
+                            self.add(SecretKind::ClientSecret, secret);
+                        }
+                    }
+                } else {
+                    let bare = cred.trim_matches(|c| c == '"' || c == '\'');
+                    let bare = bare
+                        .strip_prefix("Bearer ")
+                        .or_else(|| bare.strip_prefix("bearer "))
+                        .unwrap_or(bare)
+                        .trim();
+                    self.add(SecretKind::AccessToken, bare);
+                    self.add(SecretKind::AccessToken, cred);
+                }
+            }
+            "cookie" => {
+                for pair in v.split(';') {
+                    if let Some((_, c)) = pair.split_once('=') {
+                        self.add(SecretKind::Token, c.trim());
+                    }
+                }
+            }
+            "set-cookie" => {
+                let first = v.split(';').next().unwrap_or("");
+                if let Some((_, c)) = first.split_once('=') {
+                    self.add(SecretKind::Token, c.trim());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Collects from a HAR document as a whole (every entry, not only the OAuth ones the
+    /// doctor keeps): headers, `cookies` arrays, query and form params, response tokens.
+    pub fn collect_har(&mut self, text: &str) {
+        let t = text.trim_start_matches('\u{feff}').trim();
+        let t = t
+            .strip_prefix("onInputData(")
+            .map(|r| r.trim_end().trim_end_matches(';').trim_end_matches(')'))
+            .unwrap_or(t);
+        let Ok(doc) = serde_json::from_str::<serde_json::Value>(t) else {
+            return;
+        };
+        let Some(entries) = doc.pointer("/log/entries").and_then(|e| e.as_array()) else {
+            return;
+        };
+        let s = |v: &serde_json::Value, k: &str| {
+            v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string()
+        };
+        for e in entries {
+            for part in ["request", "response"] {
+                let Some(m) = e.get(part) else { continue };
+                for h in m
+                    .get("headers")
+                    .and_then(|h| h.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    self.collect_header(&s(h, "name"), &s(h, "value"));
+                }
+                for c in m
+                    .get("cookies")
+                    .and_then(|h| h.as_array())
+                    .into_iter()
+                    .flatten()
+                {
+                    self.add(SecretKind::Token, &s(c, "value"));
+                }
+                let params = m
+                    .get("queryString")
+                    .and_then(|q| q.as_array())
+                    .into_iter()
+                    .flatten()
+                    .chain(
+                        m.pointer("/postData/params")
+                            .and_then(|q| q.as_array())
+                            .into_iter()
+                            .flatten(),
+                    );
+                for p in params {
+                    if let Some(kind) = param_kind(&s(p, "name")) {
+                        let raw = s(p, "value");
+                        self.add_raw(kind, &raw, &decode_component(&raw));
+                    }
+                }
+                let body = m
+                    .pointer("/content/text")
+                    .and_then(|x| x.as_str())
+                    .and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok());
+                if let Some(body) = body {
+                    self.collect_json_tokens(&body);
+                }
+            }
+        }
+    }
+
+    /// The (spelling, replacement, canonical value) table, longest spelling first.
+    fn table(&self) -> Vec<(String, String, String)> {
+        let mut t: Vec<(String, String, String)> = Vec::new();
+        let mut push = |s: String, r: String, v: &str| {
+            if s.len() == r.len() && s != r && !t.iter().any(|(x, _, _)| *x == s) {
+                t.push((s, r, v.to_string()));
+            }
+        };
+        for v in &self.values {
+            let p = &self.entries[v].placeholder;
+            let form = |x: &str| form_urlencoded::byte_serialize(x.as_bytes()).collect::<String>();
+            let pct = |x: &str| {
+                percent_encoding::utf8_percent_encode(x, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            };
+            for (s, r) in [(v.clone(), p.clone()), (form(v), form(p)), (pct(v), pct(p))] {
+                push(json_escaped(&s), json_escaped(&r), v);
+                push(s, r, v);
+            }
+        }
+        for (raw, value) in &self.raw {
+            let r = respell(raw, &self.entries[value].placeholder);
+            push(json_escaped(raw), json_escaped(&r), value);
+            push(raw.clone(), r, value);
+        }
+        t.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        t
+    }
+
+    /// Replaces every known secret in `text`, everything else kept byte for byte.
+    pub fn redact(&mut self, text: &str) -> String {
+        let table = self.table();
+        let mut by_first: HashMap<u8, Vec<usize>> = HashMap::new();
+        for (i, (s, _, _)) in table.iter().enumerate() {
+            by_first.entry(s.as_bytes()[0]).or_default().push(i);
+        }
+        let b = text.as_bytes();
+        let mut out = String::with_capacity(text.len());
+        let mut i = 0;
+        let mut copied = 0;
+        while i < b.len() {
+            let hit = by_first.get(&b[i]).and_then(|c| {
+                c.iter().copied().find(|&k| {
+                    let s = table[k].0.as_bytes();
+                    b[i..].starts_with(s) && boundary_before(b, i) && boundary_after(b, i + s.len())
+                })
+            });
+            match hit {
+                Some(k) => {
+                    out.push_str(&text[copied..i]);
+                    out.push_str(&table[k].1);
+                    *self.replaced.entry(table[k].2.clone()).or_default() += 1;
+                    i += table[k].0.len();
+                    copied = i;
+                }
+                None => i += 1,
+            }
+        }
+        out.push_str(&text[copied..]);
+        out
+    }
+}
+
+fn param_kind(name: &str) -> Option<SecretKind> {
+    Some(match name {
+        "client_secret" | "clientSecret" => SecretKind::ClientSecret,
+        "code" => SecretKind::Code,
+        "access_token" | "accessToken" => SecretKind::AccessToken,
+        "refresh_token" | "refreshToken" => SecretKind::RefreshToken,
+        "id_token" => SecretKind::Token,
+        _ => return None,
+    })
+}
+
+fn is_escape(b: &[u8], i: usize) -> bool {
+    i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit()
+}
+
+/// A match must not start inside a longer word (`%XX` and `\x` escapes end a word).
+fn boundary_before(b: &[u8], i: usize) -> bool {
+    if i == 0 || !b[i - 1].is_ascii_alphanumeric() {
+        return true;
+    }
+    (i >= 3 && b[i - 3] == b'%' && b[i - 2].is_ascii_hexdigit())
+        || (i >= 2 && b[i - 2] == b'\\')
+        || (i >= 6 && b[i - 6] == b'\\' && b[i - 5] == b'u')
+}
+
+fn boundary_after(b: &[u8], j: usize) -> bool {
+    j >= b.len() || !b[j].is_ascii_alphanumeric()
+}
+
+/// The spelling of a string inside a JSON string literal.
+fn json_escaped(s: &str) -> String {
+    let q = serde_json::to_string(s).unwrap_or_default();
+    q[1..q.len() - 1].to_string()
+}
+
+/// The placeholder spelled the way `raw` spells its decoded value: `%XX` escapes and `+`
+/// kept, literal characters taken from the placeholder.
+fn respell(raw: &str, placeholder: &str) -> String {
+    let b = raw.as_bytes();
+    let mut p = placeholder.chars();
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && is_escape(b, i) {
+            let byte = u8::from_str_radix(&raw[i + 1..i + 3], 16).unwrap_or(0);
+            if byte.is_ascii_alphanumeric() {
+                let c = p.next().unwrap_or('x');
+                out.push_str(&format!("%{:02X}", c as u32 as u8));
+            } else {
+                if !(0x80..0xC0).contains(&byte) {
+                    p.next();
+                }
+                out.push_str(&raw[i..i + 3]);
+            }
+            i += 3;
+            continue;
+        }
+        let c = raw[i..].chars().next().unwrap_or('\0');
+        let q = p.next().unwrap_or(c);
+        out.push(if c == '+' { '+' } else { q });
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Reads one input, collects its secrets and returns the redacted text.
+pub fn redact_input(
+    name: &str,
+    bytes: &[u8],
+    redactor: &mut Redactor,
+) -> Result<String, InputError> {
+    let flow = crate::read_flow(&[(name.to_string(), bytes.to_vec())])?;
+    let text = crate::input::detect::to_text(name, bytes)?;
+    redactor.collect_flow(&flow);
+    if flow
+        .inputs
+        .first()
+        .is_some_and(|i| i.kind == crate::model::InputKind::Har)
+    {
+        redactor.collect_har(&text);
+    }
+    // A BOM is kept: everything but the secrets is byte for byte (`to_text` checked UTF-8).
+    let original = String::from_utf8_lossy(bytes);
+    Ok(redactor.redact(&original))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_rfc4231_case_2() {
+        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
+        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn placeholder_keeps_shape() {
+        let mut r = Redactor::new(b"k");
+        let tok = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_kV8nR3tWq2Lm9Xp4Yz7Ab1Cd5Ef0Gh";
+        r.add(SecretKind::AccessToken, tok);
+        let p = r.placeholder(tok).unwrap().to_string();
+        assert_eq!(p.len(), tok.len());
+        assert!(p.starts_with("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_MASKED-access-token-"));
+        let out = r.redact(&format!("Bearer {tok} and {tok}"));
+        assert_eq!(out, format!("Bearer {p} and {p}"));
+        r.add(SecretKind::Code, "a+b/c==");
+        let enc = r.redact("code=a%2Bb%2Fc%3D%3D");
+        assert!(!enc.contains("a%2Bb"), "{enc}");
+        assert_eq!(enc.len(), "code=a%2Bb%2Fc%3D%3D".len());
+    }
+}
