@@ -9,24 +9,14 @@
 //! "Quoting" and "Redirections" (<https://www.gnu.org/software/bash/manual/bash.html>).
 
 use super::shell::{
-    bytes_to_string, expansion_end, head, prompt_len, push_char, push_text, Command, Cursor, Stdin,
-    Word,
+    bytes_to_string, head, push_char, tokenize, unterminated_quote, Command, Lexer, Stdin,
+    Tokenizer, Word,
 };
 use crate::error::ParseError;
 
 /// Splits bash text into simple commands.
 pub(super) fn split(text: &str) -> Result<Vec<Command>, ParseError> {
-    let mut t = Bash {
-        text,
-        b: text.as_bytes(),
-        i: 0,
-        out: Vec::new(),
-        cur: Command::default(),
-        cur_has_redirect: false,
-        pending: Vec::new(),
-    };
-    t.run()?;
-    Ok(t.out)
+    tokenize(text, BashState::default())
 }
 
 /// A heredoc whose body starts after the current line.
@@ -38,24 +28,16 @@ struct Heredoc {
     command: usize,
 }
 
-struct Bash<'a> {
-    text: &'a str,
-    b: &'a [u8],
-    i: usize,
-    out: Vec<Command>,
-    cur: Command,
+/// What the bash tokenizer keeps besides the shared [`Lexer`] state.
+#[derive(Default)]
+struct BashState {
+    /// The current command has a redirection (so it is kept even without words).
     cur_has_redirect: bool,
+    /// Heredocs declared on the current line.
     pending: Vec<Heredoc>,
 }
 
-impl Cursor for Bash<'_> {
-    fn bytes(&self) -> &[u8] {
-        self.b
-    }
-    fn pos(&self) -> usize {
-        self.i
-    }
-}
+type Bash<'a> = Lexer<'a, BashState>;
 
 /// Bytes that end an unquoted word.
 fn ends_word(c: u8) -> bool {
@@ -67,80 +49,54 @@ fn special_in_word(c: u8) -> bool {
     ends_word(c) || matches!(c, b'\\' | b'\'' | b'"' | b'$' | b'`' | b'\r')
 }
 
-impl Bash<'_> {
-    fn run(&mut self) -> Result<(), ParseError> {
-        loop {
-            self.skip_blanks();
-            let Some(c) = self.peek(0) else {
+impl Tokenizer for Bash<'_> {
+    const CONTINUATION: u8 = b'\\';
+
+    fn end_line(&mut self) {
+        self.finish();
+        // the bodies of the heredocs declared on the line follow it (none at the end of the
+        // text: they are empty)
+        self.read_heredocs();
+    }
+
+    fn operator(&mut self, c: u8) -> Result<bool, ParseError> {
+        match c {
+            b'&' if self.peek(1) == Some(b'>') => {
+                // `&>file` / `&>>file`: stdout and stderr to a file
+                self.i += 1;
+                self.redirect()?;
+            }
+            b';' | b'&' | b'|' => {
+                let two = matches!(
+                    (c, self.peek(1)),
+                    (b';', Some(b';')) | (b'&', Some(b'&')) | (b'|', Some(b'|' | b'&'))
+                );
+                self.i += if two { 2 } else { 1 };
                 self.finish();
-                // heredocs declared on the last line without a body: empty input
-                self.read_heredocs();
-                return Ok(());
-            };
-            if self.cur.words.is_empty() {
-                if let Some(n) = prompt_len(self.text, self.i) {
-                    self.i += n;
-                    continue;
-                }
+                // `a | b`: b reads what a writes
+                self.cur.piped = c == b'|' && (!two || self.at_prev(b"|&"));
             }
-            match c {
-                b'\n' => {
-                    self.i += 1;
-                    self.finish();
-                    self.read_heredocs();
-                }
-                // only reached at the start of a word: a comment up to the end of the line
-                b'#' => {
-                    while self.peek(0).is_some_and(|c| c != b'\n') {
-                        self.i += 1;
-                    }
-                }
-                b'&' if self.peek(1) == Some(b'>') => {
-                    // `&>file` / `&>>file`: stdout and stderr to a file
-                    self.i += 1;
-                    self.redirect()?;
-                }
-                b';' | b'&' | b'|' => {
-                    let two = matches!(
-                        (c, self.peek(1)),
-                        (b';', Some(b';')) | (b'&', Some(b'&')) | (b'|', Some(b'|' | b'&'))
-                    );
-                    self.i += if two { 2 } else { 1 };
-                    self.finish();
-                    // `a | b`: b reads what a writes
-                    self.cur.piped = c == b'|' && (!two || self.at_prev(b"|&"));
-                }
-                b'<' | b'>' => self.redirect()?,
-                b'0'..=b'9' if self.fd_redirect_len().is_some() => {
-                    self.i += self.fd_redirect_len().unwrap_or(0);
-                    self.redirect()?;
-                }
-                _ => {
-                    let before = self.i;
-                    let (word, _) = self.word()?;
-                    if self.i == before {
-                        // defensive: never loop without progress
-                        self.i += 1;
-                        continue;
-                    }
-                    self.cur.words.push(word);
-                }
+            b'<' | b'>' => self.redirect()?,
+            b'0'..=b'9' if self.fd_redirect_len().is_some() => {
+                self.i += self.fd_redirect_len().unwrap_or(0);
+                self.redirect()?;
             }
+            _ => return Ok(false),
         }
+        Ok(true)
     }
 
-    /// Skips spaces, tabs, carriage returns and backslash-newline continuations.
-    fn skip_blanks(&mut self) {
-        loop {
-            match self.peek(0) {
-                Some(b' ' | b'\t' | b'\r') => self.i += 1,
-                Some(b'\\') if self.peek(1) == Some(b'\n') => self.i += 2,
-                Some(b'\\') if self.at(b"\\\r\n") => self.i += 3,
-                _ => return,
-            }
-        }
+    fn read_word(&mut self) -> Result<Word, ParseError> {
+        Ok(self.word()?.0)
     }
 
+    fn push_word(&mut self, word: Word) -> Result<(), ParseError> {
+        self.cur.words.push(word);
+        Ok(())
+    }
+}
+
+impl Bash<'_> {
     /// True when the bytes just before the cursor are `s`.
     fn at_prev(&self, s: &[u8]) -> bool {
         self.i
@@ -161,11 +117,11 @@ impl Bash<'_> {
 
     /// Ends the current command (if it has anything).
     fn finish(&mut self) {
-        if !self.cur.words.is_empty() || self.cur_has_redirect {
+        if !self.cur.words.is_empty() || self.state.cur_has_redirect {
             self.out.push(std::mem::take(&mut self.cur));
         }
         self.cur = Command::default();
-        self.cur_has_redirect = false;
+        self.state.cur_has_redirect = false;
     }
 
     /// Reads a redirection operator at the cursor and its target word.
@@ -212,7 +168,7 @@ impl Bash<'_> {
             _ => {}
         }
         let (word, quoted) = self.word()?;
-        self.cur_has_redirect = true;
+        self.state.cur_has_redirect = true;
         match kind {
             Kind::In => self.cur.stdin = Stdin::File(word.text),
             Kind::HereString => {
@@ -222,7 +178,7 @@ impl Bash<'_> {
             }
             Kind::Heredoc { strip_tabs } => {
                 self.cur.stdin = Stdin::Content(String::new());
-                self.pending.push(Heredoc {
+                self.state.pending.push(Heredoc {
                     delim: word.text.into_bytes(),
                     strip_tabs,
                     quoted,
@@ -236,7 +192,7 @@ impl Bash<'_> {
 
     /// Reads the bodies of the heredocs declared on the line just ended.
     fn read_heredocs(&mut self) {
-        for doc in std::mem::take(&mut self.pending) {
+        for doc in std::mem::take(&mut self.state.pending) {
             let mut body: Vec<u8> = Vec::new();
             while let Some(rest) = self.b.get(self.i..) {
                 if rest.is_empty() {
@@ -321,23 +277,14 @@ impl Bash<'_> {
                         self.i += 2;
                         self.double_quoted(&mut buf)?;
                     }
-                    Some(b'(' | b'{') => self.copy_expansion(&mut buf)?,
+                    Some(b'(' | b'{') => self.copy_expansion(&mut buf, "expansion")?,
                     _ => {
                         buf.push(b'$');
                         self.i += 1;
                     }
                 },
                 b'`' => self.copy_backticks(&mut buf)?,
-                _ => {
-                    let rest = self.b.get(self.i..).unwrap_or(&[]);
-                    let run = rest
-                        .iter()
-                        .position(|&x| special_in_word(x))
-                        .unwrap_or(rest.len())
-                        .max(1);
-                    buf.extend_from_slice(rest.get(..run).unwrap_or(rest));
-                    self.i += run;
-                }
+                _ => self.take_plain_run(&mut buf, special_in_word),
             }
         }
         Ok((
@@ -352,18 +299,12 @@ impl Bash<'_> {
     /// `'…'`: everything literal up to the next `'`.
     fn single_quoted(&mut self, buf: &mut Vec<u8>) -> Result<(), ParseError> {
         let open = self.i;
-        let rest = self.b.get(open + 1..).unwrap_or(&[]);
-        match rest.iter().position(|&c| c == b'\'') {
-            Some(n) => {
-                push_text(buf, head(rest, n));
-                self.i = open + 1 + n + 1;
-                Ok(())
-            }
-            None => Err(ParseError::new(
-                open,
-                "unterminated single quote; expected a closing '",
-            )),
+        self.i += 1;
+        if self.take_until(buf, |c| c == b'\'').is_none() {
+            return Err(unterminated_quote(open, b'\''));
         }
+        self.i += 1;
+        Ok(())
     }
 
     /// `"…"`, the cursor just after the opening quote: `\` escapes only `$`, `` ` ``, `"`,
@@ -371,24 +312,15 @@ impl Bash<'_> {
     fn double_quoted(&mut self, buf: &mut Vec<u8>) -> Result<(), ParseError> {
         let open = self.i.saturating_sub(1);
         loop {
-            let rest = self.b.get(self.i..).unwrap_or(&[]);
-            let Some(n) = rest
-                .iter()
-                .position(|&c| matches!(c, b'"' | b'\\' | b'`' | b'$'))
-            else {
-                return Err(ParseError::new(
-                    open,
-                    "unterminated double quote; expected a closing \"",
-                ));
+            let Some(c) = self.take_until(buf, |c| matches!(c, b'"' | b'\\' | b'`' | b'$')) else {
+                return Err(unterminated_quote(open, b'"'));
             };
-            push_text(buf, head(rest, n));
-            self.i += n;
-            match self.peek(0) {
-                Some(b'"') => {
+            match c {
+                b'"' => {
                     self.i += 1;
                     return Ok(());
                 }
-                Some(b'\\') => match self.peek(1) {
+                b'\\' => match self.peek(1) {
                     Some(e @ (b'$' | b'`' | b'"' | b'\\')) => {
                         buf.push(e);
                         self.i += 2;
@@ -400,19 +332,13 @@ impl Bash<'_> {
                         self.i += 1;
                     }
                 },
-                Some(b'`') => self.copy_backticks(buf)?,
-                Some(b'$') if matches!(self.peek(1), Some(b'(' | b'{')) => {
-                    self.copy_expansion(buf)?
+                b'`' => self.copy_backticks(buf)?,
+                b'$' if matches!(self.peek(1), Some(b'(' | b'{')) => {
+                    self.copy_expansion(buf, "expansion")?
                 }
-                Some(c) => {
+                _ => {
                     buf.push(c);
                     self.i += 1;
-                }
-                None => {
-                    return Err(ParseError::new(
-                        open,
-                        "unterminated double quote; expected a closing \"",
-                    ))
                 }
             }
         }
@@ -422,27 +348,20 @@ impl Bash<'_> {
     /// or control characters (bash manual, "ANSI-C Quoting").
     fn ansi_c(&mut self, buf: &mut Vec<u8>) -> Result<(), ParseError> {
         let open = self.i;
+        let unterminated =
+            move || ParseError::new(open, "unterminated $' quote; expected a closing '");
         self.i += 2;
         loop {
-            let rest = self.b.get(self.i..).unwrap_or(&[]);
-            let Some(n) = rest.iter().position(|&c| c == b'\'' || c == b'\\') else {
-                return Err(ParseError::new(
-                    open,
-                    "unterminated $' quote; expected a closing '",
-                ));
+            let Some(c) = self.take_until(buf, |c| c == b'\'' || c == b'\\') else {
+                return Err(unterminated());
             };
-            push_text(buf, head(rest, n));
-            self.i += n;
-            if self.peek(0) == Some(b'\'') {
+            if c == b'\'' {
                 self.i += 1;
                 return Ok(());
             }
             // a backslash escape
             let Some(e) = self.peek(1) else {
-                return Err(ParseError::new(
-                    open,
-                    "unterminated $' quote; expected a closing '",
-                ));
+                return Err(unterminated());
             };
             self.i += 2;
             match e {
@@ -530,29 +449,6 @@ impl Bash<'_> {
         buf.extend_from_slice(self.b.get(open..=j).unwrap_or(&[]));
         self.i = j + 1;
         Ok(())
-    }
-
-    /// Copies `$(…)`, `$((…))` or `${…}` literally.
-    fn copy_expansion(&mut self, buf: &mut Vec<u8>) -> Result<(), ParseError> {
-        let open = self.i;
-        match expansion_end(self.b, open) {
-            Some(end) => {
-                buf.extend_from_slice(self.b.get(open..end).unwrap_or(&[]));
-                self.i = end;
-                Ok(())
-            }
-            None => {
-                let (opener, close) = if self.peek(1) == Some(b'{') {
-                    ('{', '}')
-                } else {
-                    ('(', ')')
-                };
-                Err(ParseError::new(
-                    open,
-                    format!("unterminated ${opener} expansion; expected a closing {close}"),
-                ))
-            }
-        }
     }
 }
 

@@ -18,40 +18,18 @@
 
 use super::cmd::{split_arg, Next, Pass1};
 use super::shell::{
-    bytes_to_string, expansion_end, head, prompt_len, push_char, push_text, Command, Cursor, Stdin,
-    Word,
+    bytes_to_string, head, push_char, tokenize, unterminated_quote, Command, Lexer, Stdin,
+    Tokenizer, Word,
 };
 use crate::error::ParseError;
 
 /// Splits PowerShell text into simple commands.
 pub(super) fn split(text: &str) -> Result<Vec<Command>, ParseError> {
-    let mut t = Ps {
-        text,
-        b: text.as_bytes(),
-        i: 0,
-        out: Vec::new(),
-        cur: Command::default(),
-    };
-    t.run()?;
-    Ok(t.out)
+    tokenize(text, ())
 }
 
-struct Ps<'a> {
-    text: &'a str,
-    b: &'a [u8],
-    i: usize,
-    out: Vec<Command>,
-    cur: Command,
-}
-
-impl Cursor for Ps<'_> {
-    fn bytes(&self) -> &[u8] {
-        self.b
-    }
-    fn pos(&self) -> usize {
-        self.i
-    }
-}
+/// The PowerShell tokenizer keeps nothing besides the shared [`Lexer`] state.
+type Ps<'a> = Lexer<'a, ()>;
 
 /// Bytes that end a bare word.
 fn ends_word(c: u8) -> bool {
@@ -66,98 +44,72 @@ fn special_in_word(c: u8) -> bool {
     ends_word(c) || matches!(c, b'`' | b'\'' | b'"' | b'$' | b'\\')
 }
 
-impl Ps<'_> {
-    fn run(&mut self) -> Result<(), ParseError> {
-        loop {
-            self.skip_blanks();
-            let Some(c) = self.peek(0) else {
-                self.finish();
-                return Ok(());
-            };
-            if self.cur.words.is_empty() {
-                if let Some(n) = prompt_len(self.text, self.i) {
-                    self.i += n;
-                    continue;
-                }
-            }
-            match c {
-                b'\n' => {
-                    self.i += 1;
-                    self.finish();
-                }
-                b'#' => self.skip_line(),
-                b'<' if self.peek(1) == Some(b'#') => self.skip_block_comment(),
-                b';' | b'|' => {
-                    self.i += if self.peek(1) == Some(b'|') { 2 } else { 1 };
-                    self.finish();
-                }
-                b'&' => {
-                    if self.peek(1) == Some(b'&') {
-                        self.i += 2;
-                        self.finish();
-                    } else if self.cur.words.is_empty() {
-                        // the call operator: `& curl.exe …`
-                        self.i += 1;
-                    } else {
-                        self.i += 1;
-                        self.finish();
-                    }
-                }
-                b'>' => self.redirect_out()?,
-                b'0'..=b'9' | b'*' if self.peek(1) == Some(b'>') => {
-                    self.i += 1;
-                    self.redirect_out()?;
-                }
-                b'<' => {
-                    // `<` is reserved in PowerShell; read it leniently as an input file
-                    self.i += 1;
-                    self.skip_blanks();
-                    if self.peek(0).is_some_and(|c| !ends_word(c)) {
-                        let w = self.word()?;
-                        self.cur.stdin = Stdin::File(w.text);
-                    }
-                }
-                _ => {
-                    let before = self.i;
-                    let w = self.word()?;
-                    if self.i == before {
-                        // defensive: never loop without progress
-                        self.i += 1;
-                        continue;
-                    }
-                    if w.text == "--%" {
-                        self.stop_parsing()?;
-                    } else {
-                        self.cur.words.push(w);
-                    }
-                }
-            }
-        }
+impl Tokenizer for Ps<'_> {
+    const CONTINUATION: u8 = b'`';
+
+    fn end_line(&mut self) {
+        self.finish();
     }
 
+    fn operator(&mut self, c: u8) -> Result<bool, ParseError> {
+        match c {
+            b'<' if self.peek(1) == Some(b'#') => self.skip_block_comment(),
+            b';' | b'|' => {
+                self.i += if self.peek(1) == Some(b'|') { 2 } else { 1 };
+                self.finish();
+            }
+            b'&' => {
+                if self.peek(1) == Some(b'&') {
+                    self.i += 2;
+                    self.finish();
+                } else if self.cur.words.is_empty() {
+                    // the call operator: `& curl.exe …`
+                    self.i += 1;
+                } else {
+                    self.i += 1;
+                    self.finish();
+                }
+            }
+            b'>' => self.redirect_out()?,
+            b'0'..=b'9' | b'*' if self.peek(1) == Some(b'>') => {
+                self.i += 1;
+                self.redirect_out()?;
+            }
+            b'<' => {
+                // `<` is reserved in PowerShell; read it leniently as an input file
+                self.i += 1;
+                self.skip_blanks();
+                if self.peek(0).is_some_and(|c| !ends_word(c)) {
+                    let w = self.word()?;
+                    self.cur.stdin = Stdin::File(w.text);
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn read_word(&mut self) -> Result<Word, ParseError> {
+        self.word()
+    }
+
+    /// A `--%` word starts stop-parsing mode; others are arguments.
+    fn push_word(&mut self, word: Word) -> Result<(), ParseError> {
+        if word.text == "--%" {
+            self.stop_parsing()
+        } else {
+            self.cur.words.push(word);
+            Ok(())
+        }
+    }
+}
+
+impl Ps<'_> {
     fn finish(&mut self) {
         if !self.cur.words.is_empty() {
             self.out.push(std::mem::take(&mut self.cur));
         }
         self.cur = Command::default();
-    }
-
-    /// Skips spaces, tabs, carriage returns and backtick-newline continuations.
-    fn skip_blanks(&mut self) {
-        loop {
-            match self.peek(0) {
-                Some(b' ' | b'\t' | b'\r') => self.i += 1,
-                Some(b'`') if self.peek(1) == Some(b'\n') => self.i += 2,
-                Some(b'`') if self.at(b"`\r\n") => self.i += 3,
-                _ => return,
-            }
-        }
-    }
-
-    fn skip_line(&mut self) {
-        while self.peek(0).is_some_and(|c| c != b'\n') {
-            self.i += 1;
-        }
     }
 
     fn skip_block_comment(&mut self) {
@@ -221,7 +173,7 @@ impl Ps<'_> {
                         self.i += 1;
                         break;
                     }
-                    if self.peek(1) == Some(b'\n') || self.at(b"`\r\n") {
+                    if self.line_break_len(1).is_some() {
                         break;
                     }
                     self.i += 1;
@@ -229,22 +181,14 @@ impl Ps<'_> {
                 }
                 b'\'' => self.single_quoted(&mut buf)?,
                 b'"' => self.double_quoted(&mut buf)?,
-                b'$' if self.peek(1) == Some(b'(') => self.copy_subexpression(&mut buf)?,
+                b'$' if self.peek(1) == Some(b'(') => {
+                    self.copy_expansion(&mut buf, "subexpression")?
+                }
                 b'\\' if self.peek(1) == Some(b'"') => {
                     buf.push(b'"');
                     self.i += 2;
                 }
-                _ => {
-                    let rest = self.b.get(self.i..).unwrap_or(&[]);
-                    let run = rest
-                        .iter()
-                        .skip(1)
-                        .position(|&x| special_in_word(x))
-                        .map(|p| p + 1)
-                        .unwrap_or(rest.len());
-                    buf.extend_from_slice(rest.get(..run).unwrap_or(rest));
-                    self.i += run;
-                }
+                _ => self.take_plain_run(&mut buf, special_in_word),
             }
         }
         Ok(Word {
@@ -294,16 +238,10 @@ impl Ps<'_> {
         let open = self.i;
         self.i += 1;
         loop {
-            let rest = self.b.get(self.i..).unwrap_or(&[]);
-            let Some(n) = rest.iter().position(|&c| c == b'\'' || c == b'\\') else {
-                return Err(ParseError::new(
-                    open,
-                    "unterminated single quote; expected a closing '",
-                ));
+            let Some(c) = self.take_until(buf, |c| c == b'\'' || c == b'\\') else {
+                return Err(unterminated_quote(open, b'\''));
             };
-            push_text(buf, head(rest, n));
-            self.i += n;
-            if self.peek(0) == Some(b'\\') {
+            if c == b'\\' {
                 if self.peek(1) == Some(b'"') {
                     buf.push(b'"');
                     self.i += 2;
@@ -328,20 +266,11 @@ impl Ps<'_> {
         let open = self.i;
         self.i += 1;
         loop {
-            let rest = self.b.get(self.i..).unwrap_or(&[]);
-            let Some(n) = rest
-                .iter()
-                .position(|&c| matches!(c, b'"' | b'`' | b'\\' | b'$'))
-            else {
-                return Err(ParseError::new(
-                    open,
-                    "unterminated double quote; expected a closing \"",
-                ));
+            let Some(c) = self.take_until(buf, |c| matches!(c, b'"' | b'`' | b'\\' | b'$')) else {
+                return Err(unterminated_quote(open, b'"'));
             };
-            push_text(buf, head(rest, n));
-            self.i += n;
-            match self.peek(0) {
-                Some(b'"') => {
+            match c {
+                b'"' => {
                     if self.peek(1) == Some(b'"') {
                         buf.push(b'"');
                         self.i += 2;
@@ -350,11 +279,11 @@ impl Ps<'_> {
                         return Ok(());
                     }
                 }
-                Some(b'`') => {
+                b'`' => {
                     self.i += 1;
                     self.escape(buf);
                 }
-                Some(b'\\') => {
+                b'\\' => {
                     let closes = matches!(
                         self.peek(2),
                         None | Some(b' ' | b'\t' | b'\r' | b'\n' | b';' | b'|')
@@ -367,34 +296,12 @@ impl Ps<'_> {
                         self.i += 1;
                     }
                 }
-                Some(b'$') if self.peek(1) == Some(b'(') => self.copy_subexpression(buf)?,
-                Some(c) => {
+                b'$' if self.peek(1) == Some(b'(') => self.copy_expansion(buf, "subexpression")?,
+                _ => {
                     buf.push(c);
                     self.i += 1;
                 }
-                None => {
-                    return Err(ParseError::new(
-                        open,
-                        "unterminated double quote; expected a closing \"",
-                    ))
-                }
             }
-        }
-    }
-
-    /// Copies `$( … )` literally (it is never evaluated).
-    fn copy_subexpression(&mut self, buf: &mut Vec<u8>) -> Result<(), ParseError> {
-        let open = self.i;
-        match expansion_end(self.b, open) {
-            Some(end) => {
-                buf.extend_from_slice(self.b.get(open..end).unwrap_or(&[]));
-                self.i = end;
-                Ok(())
-            }
-            None => Err(ParseError::new(
-                open,
-                "unterminated $( subexpression; expected a closing )",
-            )),
         }
     }
 }

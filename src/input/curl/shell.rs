@@ -1,8 +1,11 @@
 //! What the three shell tokenizers share: the [`Command`]/[`Word`] types they produce,
-//! prompt skipping (`$ `, `> `, `PS C:\> `), recognising the `curl` program word, and small
-//! byte helpers. Tokenizers work on bytes and build each word as bytes, so escapes that
-//! produce raw bytes (`$'\xff'`) are kept until the word is finished, then decoded as UTF-8
-//! (lossily) once — never by repeated string concatenation.
+//! prompt skipping (`$ `, `> `, `PS C:\> `), recognising the `curl` program word, small
+//! byte helpers, and for the line-oriented dialects (bash, PowerShell) the [`Lexer`] that
+//! runs their reading loop, leaving each dialect its operators and quoting rules.
+//!
+//! Tokenizers work on bytes and build each word as bytes, so escapes that produce raw bytes
+//! (`$'\xff'`) are kept until the word is finished, then decoded as UTF-8 (lossily) once —
+//! never by repeated string concatenation.
 
 use super::{bash, cmd, powershell, Dialect};
 use crate::error::ParseError;
@@ -202,21 +205,204 @@ pub(super) fn ellipsize(s: &str, max_chars: usize) -> String {
     out
 }
 
-/// Byte cursor helpers shared by the tokenizers.
-pub(super) trait Cursor {
+/// The error for a `'…'` or `"…"` (`quote`) opened at byte `open` and never closed.
+pub(super) fn unterminated_quote(open: usize, quote: u8) -> ParseError {
+    let message = if quote == b'\'' {
+        "unterminated single quote; expected a closing '"
+    } else {
+        "unterminated double quote; expected a closing \""
+    };
+    ParseError::new(open, message)
+}
+
+/// The state of a line-oriented shell tokenizer (bash, PowerShell): the input, the cursor,
+/// the commands read so far, and what the dialect keeps besides (`S`). A dialect implements
+/// [`Tokenizer`] for its `Lexer` (its operators and how it reads a word: its quoting and
+/// escaping rules); the byte-cursor helpers and the line structure are shared, here.
+pub(super) struct Lexer<'a, S> {
+    /// The input.
+    pub text: &'a str,
     /// The input bytes.
-    fn bytes(&self) -> &[u8];
-    /// The current position.
-    fn pos(&self) -> usize;
-    /// The byte `k` positions ahead, if any.
-    fn peek(&self, k: usize) -> Option<u8> {
-        self.bytes().get(self.pos().checked_add(k)?).copied()
+    pub b: &'a [u8],
+    /// The cursor: a byte offset in the input.
+    pub i: usize,
+    /// The commands read so far.
+    pub out: Vec<Command>,
+    /// The command being read.
+    pub cur: Command,
+    /// The dialect's own state.
+    pub state: S,
+}
+
+/// What a dialect adds to the shared [`Lexer`] loop.
+pub(super) trait Tokenizer {
+    /// The escape character that continues a command on the next line (`\`, `` ` ``).
+    const CONTINUATION: u8;
+    /// Ends the current command at a newline or at the end of the text.
+    fn end_line(&mut self);
+    /// Reads the operator at the cursor, whose byte is `c`; false when `c` starts a word.
+    fn operator(&mut self, c: u8) -> Result<bool, ParseError>;
+    /// Reads one word at the cursor (which is not at a blank or an operator).
+    fn read_word(&mut self) -> Result<Word, ParseError>;
+    /// Adds a word to the current command.
+    fn push_word(&mut self, word: Word) -> Result<(), ParseError>;
+}
+
+/// Splits `text` into simple commands with the tokenizer of a dialect, whose own state starts
+/// as `state`.
+pub(super) fn tokenize<'a, S>(text: &'a str, state: S) -> Result<Vec<Command>, ParseError>
+where
+    Lexer<'a, S>: Tokenizer,
+{
+    let mut t = Lexer {
+        text,
+        b: text.as_bytes(),
+        i: 0,
+        out: Vec::new(),
+        cur: Command::default(),
+        state,
+    };
+    t.run()?;
+    Ok(t.out)
+}
+
+impl<S> Lexer<'_, S>
+where
+    Self: Tokenizer,
+{
+    fn run(&mut self) -> Result<(), ParseError> {
+        loop {
+            self.skip_blanks();
+            let Some(c) = self.peek(0) else {
+                self.end_line();
+                return Ok(());
+            };
+            if self.cur.words.is_empty() {
+                if let Some(n) = prompt_len(self.text, self.i) {
+                    self.i += n;
+                    continue;
+                }
+            }
+            match c {
+                b'\n' => {
+                    self.i += 1;
+                    self.end_line();
+                }
+                // only reached at the start of a word: a comment up to the end of the line
+                b'#' => self.skip_line(),
+                _ if self.operator(c)? => {}
+                _ => {
+                    let before = self.i;
+                    let word = self.read_word()?;
+                    if self.i == before {
+                        // defensive: never loop without progress
+                        self.i += 1;
+                        continue;
+                    }
+                    self.push_word(word)?;
+                }
+            }
+        }
     }
+
+    /// Skips spaces, tabs, carriage returns and escaped-newline continuations.
+    pub(super) fn skip_blanks(&mut self) {
+        loop {
+            match self.peek(0) {
+                Some(b' ' | b'\t' | b'\r') => self.i += 1,
+                Some(c) if c == Self::CONTINUATION => match self.line_break_len(1) {
+                    Some(n) => self.i += 1 + n,
+                    None => return,
+                },
+                _ => return,
+            }
+        }
+    }
+}
+
+/// Byte cursor helpers shared by the tokenizers.
+impl<S> Lexer<'_, S> {
+    /// The bytes from the cursor on.
+    pub(super) fn rest(&self) -> &[u8] {
+        self.b.get(self.i..).unwrap_or(&[])
+    }
+
+    /// The byte `k` positions ahead, if any.
+    pub(super) fn peek(&self, k: usize) -> Option<u8> {
+        self.b.get(self.i.checked_add(k)?).copied()
+    }
+
     /// True when the input continues with `s` at the current position.
-    fn at(&self, s: &[u8]) -> bool {
-        self.bytes()
-            .get(self.pos()..)
-            .is_some_and(|rest| rest.starts_with(s))
+    pub(super) fn at(&self, s: &[u8]) -> bool {
+        self.rest().starts_with(s)
+    }
+
+    /// Length of the line break (`\n` or `\r\n`) `k` positions ahead, if there is one.
+    pub(super) fn line_break_len(&self, k: usize) -> Option<usize> {
+        match self.peek(k)? {
+            b'\n' => Some(1),
+            b'\r' if self.peek(k + 1) == Some(b'\n') => Some(2),
+            _ => None,
+        }
+    }
+
+    /// Moves the cursor to the end of the line (a comment), before its newline.
+    pub(super) fn skip_line(&mut self) {
+        let rest = self.rest();
+        self.i += rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
+    }
+
+    /// Appends the text up to the next byte for which `stop` holds (see [`push_text`]) and
+    /// moves the cursor onto that byte, which it returns. None, with nothing read, when there
+    /// is no such byte (an unterminated quote).
+    pub(super) fn take_until(
+        &mut self,
+        buf: &mut Vec<u8>,
+        stop: impl Fn(u8) -> bool,
+    ) -> Option<u8> {
+        let rest = self.b.get(self.i..)?;
+        let n = rest.iter().position(|&c| stop(c))?;
+        push_text(buf, head(rest, n));
+        self.i += n;
+        rest.get(n).copied()
+    }
+
+    /// Appends the byte at the cursor and those after it up to the next one for which
+    /// `special` holds (the fast path through long unquoted words).
+    pub(super) fn take_plain_run(&mut self, buf: &mut Vec<u8>, special: impl Fn(u8) -> bool) {
+        let rest = self.b.get(self.i..).unwrap_or(&[]);
+        let run = rest
+            .iter()
+            .skip(1)
+            .position(|&c| special(c))
+            .map(|p| p + 1)
+            .unwrap_or(rest.len());
+        buf.extend_from_slice(head(rest, run));
+        self.i += run;
+    }
+
+    /// Copies the `$(…)`, `$((…))` or `${…}` at the cursor literally (it is never expanded);
+    /// `what` names it in the error when it is never closed.
+    pub(super) fn copy_expansion(
+        &mut self,
+        buf: &mut Vec<u8>,
+        what: &str,
+    ) -> Result<(), ParseError> {
+        let open = self.i;
+        let Some(end) = expansion_end(self.b, open) else {
+            let (opener, close) = if self.peek(1) == Some(b'{') {
+                ('{', '}')
+            } else {
+                ('(', ')')
+            };
+            return Err(ParseError::new(
+                open,
+                format!("unterminated ${opener} {what}; expected a closing {close}"),
+            ));
+        };
+        buf.extend_from_slice(self.b.get(open..end).unwrap_or(&[]));
+        self.i = end;
+        Ok(())
     }
 }
 
