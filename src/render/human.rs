@@ -186,10 +186,20 @@ pub fn render(
     let color = options.color;
     render_timelines(report, color, out)?;
     // Captures group by input, HAR entry and step; file findings (`check`) by file.
-    type GroupKey<'r> = (Option<usize>, Option<usize>, crate::finding::Step, Option<&'r str>);
+    type GroupKey<'r> = (
+        Option<usize>,
+        Option<usize>,
+        crate::finding::Step,
+        Option<&'r str>,
+    );
     let mut last_group: Option<GroupKey<'_>> = None;
     for f in &report.findings {
-        let file = f.location.input.is_none().then_some(()).and(f.location.file.as_deref());
+        let file = f
+            .location
+            .input
+            .is_none()
+            .then_some(())
+            .and(f.location.file.as_deref());
         let group = (f.location.input, f.location.entry, f.step, file);
         if last_group != Some(group) {
             if last_group.is_some() {
