@@ -475,47 +475,8 @@ impl Redactor {
     }
 
     fn collect_header(&mut self, name: &str, value: &str) {
-        let name = name.to_ascii_lowercase();
-        let v = value.trim();
-        match name.as_str() {
-            "authorization" | "proxy-authorization" => {
-                let (scheme, cred) = v.split_once(char::is_whitespace).unwrap_or(("", v));
-                let cred = cred.trim();
-                if scheme.eq_ignore_ascii_case("basic") {
-                    self.add(SecretKind::Basic, cred);
-                    if let Ok(Ok(text)) = base64::engine::general_purpose::STANDARD
-                        .decode(cred)
-                        .map(String::from_utf8)
-                    {
-                        if let Some((_, secret)) = text.split_once(':') {
-                            self.add(SecretKind::ClientSecret, secret);
-                        }
-                    }
-                } else {
-                    let bare = cred.trim_matches(|c| c == '"' || c == '\'');
-                    let bare = bare
-                        .strip_prefix("Bearer ")
-                        .or_else(|| bare.strip_prefix("bearer "))
-                        .unwrap_or(bare)
-                        .trim();
-                    self.add(SecretKind::AccessToken, bare);
-                    self.add(SecretKind::AccessToken, cred);
-                }
-            }
-            "cookie" => {
-                for pair in v.split(';') {
-                    if let Some((_, c)) = pair.split_once('=') {
-                        self.add(SecretKind::Token, c.trim());
-                    }
-                }
-            }
-            "set-cookie" => {
-                let first = v.split(';').next().unwrap_or("");
-                if let Some((_, c)) = first.split_once('=') {
-                    self.add(SecretKind::Token, c.trim());
-                }
-            }
-            _ => {}
+        for (kind, v) in crate::secret::header_credentials(name, value) {
+            self.add(kind, &v);
         }
     }
 

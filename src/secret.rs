@@ -118,45 +118,8 @@ impl Secrets {
             }
         }
         for h in &req.headers {
-            let name = h.name.to_ascii_lowercase();
-            if name == "authorization" || name == "proxy-authorization" {
-                let v = h.value.trim();
-                let (scheme, cred) = v.split_once(char::is_whitespace).unwrap_or(("", v));
-                let cred = cred.trim();
-                // A bare scheme word (`Authorization: Basic`) carries no credential.
-                if scheme.is_empty()
-                    && ["basic", "bearer", "token"].contains(&cred.to_ascii_lowercase().as_str())
-                {
-                    continue;
-                }
-                if scheme.eq_ignore_ascii_case("basic") {
-                    self.add(SecretKind::Basic, cred);
-                    if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(cred) {
-                        if let Ok(text) = String::from_utf8(bytes) {
-                            if let Some((_, secret)) = text.split_once(':') {
-                                self.add(SecretKind::ClientSecret, secret);
-                            }
-                        }
-                    } else if let Some((_, secret)) = cred.split_once(':') {
-                        self.add(SecretKind::ClientSecret, secret);
-                    }
-                } else {
-                    // Strip quotes and a doubled scheme so the bare token is found too.
-                    let bare = cred.trim_matches(|c| c == '"' || c == '\'');
-                    let bare = bare
-                        .strip_prefix("Bearer ")
-                        .or_else(|| bare.strip_prefix("bearer "))
-                        .unwrap_or(bare)
-                        .trim();
-                    self.add(SecretKind::AccessToken, bare);
-                    self.add(SecretKind::AccessToken, cred);
-                }
-            } else if name == "cookie" {
-                for pair in h.value.split(';') {
-                    if let Some((_, v)) = pair.split_once('=') {
-                        self.add(SecretKind::Token, v.trim());
-                    }
-                }
+            for (kind, value) in header_credentials(&h.name, &h.value) {
+                self.add(kind, &value);
             }
         }
         if let Some(user) = req.curl.as_ref().and_then(|c| c.user.as_deref()) {
@@ -203,6 +166,63 @@ impl Secrets {
             _ => {}
         }
     }
+}
+
+/// The credentials a header carries: `Authorization`/`Proxy-Authorization` (Basic: the
+/// base64 value and the secret inside it, also when sent raw as `id:secret`; any other
+/// scheme: the token, with and without quotes or a doubled `Bearer`), `Cookie` values and the
+/// value a `Set-Cookie` sets. Shared by masking and by `redact`.
+pub fn header_credentials(name: &str, value: &str) -> Vec<(SecretKind, String)> {
+    let mut out = Vec::new();
+    let v = value.trim();
+    match name.to_ascii_lowercase().as_str() {
+        "authorization" | "proxy-authorization" => {
+            let (scheme, cred) = v.split_once(char::is_whitespace).unwrap_or(("", v));
+            let cred = cred.trim();
+            // A bare scheme word (`Authorization: Basic`) carries no credential.
+            if scheme.is_empty()
+                && ["basic", "bearer", "token"].contains(&cred.to_ascii_lowercase().as_str())
+            {
+                return out;
+            }
+            if scheme.eq_ignore_ascii_case("basic") {
+                out.push((SecretKind::Basic, cred.to_string()));
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(cred)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
+                let pair = decoded.as_deref().unwrap_or(cred);
+                if let Some((_, secret)) = pair.split_once(':') {
+                    out.push((SecretKind::ClientSecret, secret.to_string()));
+                }
+            } else {
+                // Strip quotes and a doubled scheme so the bare token is found too.
+                let bare = cred.trim_matches(|c| c == '"' || c == '\'');
+                let bare = bare
+                    .strip_prefix("Bearer ")
+                    .or_else(|| bare.strip_prefix("bearer "))
+                    .unwrap_or(bare)
+                    .trim();
+                out.push((SecretKind::AccessToken, bare.to_string()));
+                out.push((SecretKind::AccessToken, cred.to_string()));
+            }
+        }
+        "cookie" => {
+            for pair in v.split(';') {
+                if let Some((_, c)) = pair.split_once('=') {
+                    out.push((SecretKind::Token, c.trim().to_string()));
+                }
+            }
+        }
+        "set-cookie" => {
+            let first = v.split(';').next().unwrap_or("");
+            if let Some((_, c)) = first.split_once('=') {
+                out.push((SecretKind::Token, c.trim().to_string()));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// A template placeholder rather than a credential (`undefined`, `${SECRET}`, `{{code}}`,
