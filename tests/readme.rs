@@ -41,3 +41,34 @@ fn readme_rule_table_matches_registry() {
         }
     }
 }
+
+/// The README's quick-start output is what `doctor` really prints for the bundled example.
+#[test]
+fn readme_quick_start_output_is_real() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let cmd = "$ cargo run --release -- doctor fixtures/inputs/token-exchange.sh\n";
+    let start = readme
+        .find(cmd)
+        .expect("README lacks the quick-start command")
+        + cmd.len();
+    let end = start + readme[start..].find("\n```").expect("unclosed block");
+    let shown = &readme[start..=end];
+    // Integration tests run in the package root, as a user following the README does.
+    let path = std::path::PathBuf::from("fixtures/inputs/token-exchange.sh");
+    let flow =
+        miro_oauth::read_sources(&[miro_oauth::Source::File(path)], &mut |_, _, _| {}).unwrap();
+    let report = miro_oauth::doctor(&flow, None, &miro_oauth::engine::Options::default());
+    let mut out = Vec::new();
+    miro_oauth::render::render(
+        &report,
+        miro_oauth::render::Format::Human,
+        Default::default(),
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(
+        shown,
+        String::from_utf8(out).unwrap(),
+        "README quick start is stale"
+    );
+}

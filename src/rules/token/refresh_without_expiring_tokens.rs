@@ -11,7 +11,9 @@ pub(crate) static RULE: Rule = Rule {
     severity: Severity::Error,
     summary:
         "a refresh attempted by an app with non-expiring tokens (no refresh token is ever issued)",
-    needs: Needs::Config,
+    // Decided inside: without a config, only a capture with a refresh in it lists the rule
+    // as skipped (a code exchange has nothing for it to check).
+    needs: Needs::Nothing,
     docs: include_str!("../../../rules/refresh-without-expiring-tokens.md"),
     superseded_by: &[],
     check,
@@ -19,6 +21,12 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(cx: &mut Cx<'_>) {
     let Some(config) = cx.config() else {
+        let refresh = cx
+            .of_step(Step::Token)
+            .any(|ex| is_real_request(&ex.request) && is_refresh(&ex.request));
+        if refresh {
+            cx.skip("needs the app config (--config or miro-oauth.toml)");
+        }
         return;
     };
     let Some(expiring) = config.app.expiring_tokens.as_ref() else {
