@@ -455,7 +455,14 @@ fn rules(args: RulesArgs) -> Result<ExitCode> {
                         "severity": r.severity.as_str(),
                         "group": r.group.as_str(),
                         "summary": r.summary,
-                        "needs_config": r.needs == miro_oauth::engine::Needs::Config,
+                        // Config rules judge the config itself, so they always need one.
+                        "needs_config": r.needs == miro_oauth::engine::Needs::Config
+                            || r.group == miro_oauth::engine::Group::Config,
+                        "command": if r.group == miro_oauth::engine::Group::Config {
+                            "check"
+                        } else {
+                            "doctor"
+                        },
                     })
                 })
                 .collect();
