@@ -155,7 +155,7 @@ pub enum Body {
 }
 
 /// An HTTP request as captured.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Request {
     /// Method as sent (curl's inferred method when no `-X` was given).
     pub method: String,
@@ -167,6 +167,11 @@ pub struct Request {
     pub body: Option<Body>,
     /// Curl-only facts, when the request came from a curl command.
     pub curl: Option<CurlDetails>,
+    /// The parameters, parsed on first use by [`Request::params`] (dozens of rules read them;
+    /// a 100 MB body must not be decoded once per rule). Build requests with
+    /// `params_cache: Default::default()`, and do not change the URL or body after reading
+    /// parameters.
+    pub params_cache: std::sync::OnceLock<Vec<PlacedParam>>,
 }
 
 /// An HTTP response as captured (HAR, a pasted raw response, or `--response`).
@@ -337,7 +342,16 @@ impl Request {
 
     /// The decoded query parameters, in order.
     pub fn query_params(&self) -> Vec<Param> {
-        self.raw_url().query.map(parse_params).unwrap_or_default()
+        self.placed(ParamPlace::Query)
+    }
+
+    /// The cached params of one place.
+    fn placed(&self, place: ParamPlace) -> Vec<Param> {
+        self.params_ref()
+            .iter()
+            .filter(|p| p.place == place)
+            .map(|p| p.param.clone())
+            .collect()
     }
 
     /// The media type of the body (`Content-Type` without parameters, lower-cased).
@@ -363,6 +377,10 @@ impl Request {
     /// The body parsed as form params, when the request declares
     /// `application/x-www-form-urlencoded`.
     pub fn form_params(&self) -> Vec<Param> {
+        self.placed(ParamPlace::Form)
+    }
+
+    fn parse_form_params(&self) -> Vec<Param> {
         match (self.content_type().as_deref(), self.body_text()) {
             (Some("application/x-www-form-urlencoded"), Some(text)) => parse_params(text.trim()),
             _ => Vec::new(),
@@ -381,18 +399,34 @@ impl Request {
     /// Every parameter the request carries, wherever it is: query, form body, top-level
     /// keys of a JSON object body (string/number values), multipart text parts.
     pub fn params(&self) -> Vec<PlacedParam> {
+        self.params_ref().to_vec()
+    }
+
+    /// [`Request::params`] without copying: parsed once, then borrowed.
+    pub fn params_ref(&self) -> &[PlacedParam] {
+        self.params_cache.get_or_init(|| self.parse_all_params())
+    }
+
+    fn parse_all_params(&self) -> Vec<PlacedParam> {
         let mut out: Vec<PlacedParam> = self
-            .query_params()
+            .raw_url()
+            .query
+            .map(parse_params)
+            .unwrap_or_default()
             .into_iter()
             .map(|param| PlacedParam {
                 place: ParamPlace::Query,
                 param,
             })
             .collect();
-        out.extend(self.form_params().into_iter().map(|param| PlacedParam {
-            place: ParamPlace::Form,
-            param,
-        }));
+        out.extend(
+            self.parse_form_params()
+                .into_iter()
+                .map(|param| PlacedParam {
+                    place: ParamPlace::Form,
+                    param,
+                }),
+        );
         if let Some(serde_json::Value::Object(map)) = self.json_body() {
             for (k, v) in map {
                 let value = match v {
@@ -427,7 +461,10 @@ impl Request {
 
     /// The first parameter with this exact name, wherever it is.
     pub fn param(&self, name: &str) -> Option<PlacedParam> {
-        self.params().into_iter().find(|p| p.param.name == name)
+        self.params_ref()
+            .iter()
+            .find(|p| p.param.name == name)
+            .cloned()
     }
 }
 

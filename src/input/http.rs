@@ -166,6 +166,7 @@ pub fn parse_http(text: &str) -> Result<(Request, Option<Response>), ParseError>
             headers,
             body,
             curl: None,
+            params_cache: Default::default(),
         },
         response,
     ))

@@ -63,6 +63,7 @@ pub fn parse_urls(text: &str) -> Result<Vec<Request>, ParseError> {
             headers: Vec::new(),
             body: None,
             curl: None,
+            params_cache: Default::default(),
         });
     }
     if out.is_empty() {

@@ -607,6 +607,7 @@ fn record(req: &reqwest::blocking::Request) -> Request {
         headers: headers_of(req.headers()),
         body,
         curl: None,
+        params_cache: Default::default(),
     }
 }
 
@@ -773,6 +774,7 @@ mod tests {
                 headers: vec![],
                 body: None,
                 curl: None,
+                params_cache: Default::default(),
             },
             response: Response {
                 status,

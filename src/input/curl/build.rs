@@ -203,6 +203,7 @@ pub(super) fn requests(
                 headers,
                 body,
                 curl: Some(details.clone()),
+                params_cache: Default::default(),
             });
         }
     }

@@ -287,6 +287,7 @@ impl RawRequest {
             headers: headers(self.headers),
             body,
             curl: None,
+            params_cache: Default::default(),
         }
     }
 }

@@ -195,6 +195,7 @@ mod tests {
             headers: vec![],
             body: None,
             curl: None,
+            params_cache: Default::default(),
         }
     }
 

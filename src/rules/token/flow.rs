@@ -226,6 +226,7 @@ mod tests {
             }],
             body: body.map(|b| crate::model::Body::Text(b.into())),
             curl: None,
+            params_cache: Default::default(),
         }
     }
 

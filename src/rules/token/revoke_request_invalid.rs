@@ -227,6 +227,7 @@ mod tests {
                 .unwrap_or_default(),
             body: (!body.is_empty()).then(|| Body::Text(body.into())),
             curl: None,
+            params_cache: Default::default(),
         }
     }
 

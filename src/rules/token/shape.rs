@@ -1090,6 +1090,7 @@ mod tests {
                 "--XyZ\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nauthorization_code\r\n--XyZ--\r\n".into(),
             )),
             curl: None,
+            params_cache: Default::default(),
         };
         let p = sent_params(&req);
         assert_eq!(p.len(), 1);
@@ -1123,6 +1124,7 @@ mod tests {
                 dialect: "bash",
                 ..Default::default()
             }),
+            params_cache: Default::default(),
         }
     }
 

@@ -122,6 +122,7 @@ mod tests {
                 .collect(),
             body: None,
             curl: None,
+            params_cache: Default::default(),
         }
     }
 
