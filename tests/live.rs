@@ -111,6 +111,14 @@ fn run(env: &Env, args: &[&str]) -> Out {
     finish(command(env, args).output().unwrap())
 }
 
+/// `exchange --callback-url URL --state STATE`.
+fn exchange_callback(env: &Env, callback: &str, state: &str) -> Out {
+    run(
+        env,
+        &["exchange", "--callback-url", callback, "--state", state],
+    )
+}
+
 /// The browser: never follows redirects.
 fn browser() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
@@ -405,16 +413,7 @@ fn exchange_code_reuse_is_refused() {
     let env = setup();
     let code = authorize_code(&env);
     let callback = format!("{}?code={code}&state=test-state", env.redirect);
-    let first = run(
-        &env,
-        &[
-            "exchange",
-            "--callback-url",
-            &callback,
-            "--state",
-            "test-state",
-        ],
-    );
+    let first = exchange_callback(&env, &callback, "test-state");
     assert_eq!(first.code, 0, "{}", first.all());
     let again = run(&env, &["exchange", "--code", &code]);
     assert_eq!(again.code, 1, "{}", again.all());
@@ -426,16 +425,7 @@ fn exchange_callback_url_checks_state_and_error() {
     let env = setup();
     let code = authorize_code(&env);
     let callback = format!("{}?code={code}&state=other", env.redirect);
-    let out = run(
-        &env,
-        &[
-            "exchange",
-            "--callback-url",
-            &callback,
-            "--state",
-            "test-state",
-        ],
-    );
+    let out = exchange_callback(&env, &callback, "test-state");
     assert_eq!(out.code, 1, "{}", out.all());
     assert!(out.stderr.contains("state mismatch"));
     let denied = format!("{}?error=access_denied&state=x", env.redirect);

@@ -546,21 +546,10 @@ impl HarReader<'_> {
                 e.url = Some(url);
                 Ok(())
             }
-            b"headers" => {
-                s.loose_array(|s, _| {
-                    s.loose_object(|s, key| match key.as_bytes() {
-                        b"name" => {
-                            s.loose_string(text)?;
-                            let name = text.trim();
-                            e.cookies |= name.eq_ignore_ascii_case("cookie");
-                            e.authorization |= name.eq_ignore_ascii_case("authorization");
-                            Ok(())
-                        }
-                        _ => s.skip_value(),
-                    })
-                })?;
-                Ok(())
-            }
+            b"headers" => header_names(s, text, |name| {
+                e.cookies |= name.eq_ignore_ascii_case("cookie");
+                e.authorization |= name.eq_ignore_ascii_case("authorization");
+            }),
             b"cookies" => {
                 let n = s.loose_array(|s, _| s.skip_value())?;
                 e.cookies |= n > 0;
@@ -593,19 +582,9 @@ impl HarReader<'_> {
                 e.status = text.trim().parse().unwrap_or(0);
                 Ok(())
             }
-            b"headers" => {
-                s.loose_array(|s, _| {
-                    s.loose_object(|s, key| match key.as_bytes() {
-                        b"name" => {
-                            s.loose_string(text)?;
-                            e.set_cookies |= text.trim().eq_ignore_ascii_case("set-cookie");
-                            Ok(())
-                        }
-                        _ => s.skip_value(),
-                    })
-                })?;
-                Ok(())
-            }
+            b"headers" => header_names(s, text, |name| {
+                e.set_cookies |= name.eq_ignore_ascii_case("set-cookie");
+            }),
             b"cookies" => {
                 let n = s.loose_array(|s, _| s.skip_value())?;
                 e.set_cookies |= n > 0;
@@ -637,4 +616,24 @@ fn offset_of(bytes: &[u8], line: usize, column: usize) -> usize {
         }
     }
     (start + column.saturating_sub(1)).min(bytes.len())
+}
+
+/// Walks a `headers` array, handing each header's trimmed `name` to `seen` (values are
+/// skipped: the summary only needs to know which headers were there).
+fn header_names<R: Read>(
+    s: &mut Scanner<'_, R>,
+    text: &mut String,
+    mut seen: impl FnMut(&str),
+) -> Result<(), ParseError> {
+    s.loose_array(|s, _| {
+        s.loose_object(|s, key| match key.as_bytes() {
+            b"name" => {
+                s.loose_string(text)?;
+                seen(text.trim());
+                Ok(())
+            }
+            _ => s.skip_value(),
+        })
+    })?;
+    Ok(())
 }
