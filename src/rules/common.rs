@@ -569,6 +569,18 @@ pub fn param_values(req: &Request, name: &str) -> Vec<String> {
     out
 }
 
+/// When an exchange happened: the HAR `startedDateTime`, else the response's `Date` header
+/// (RFC 2822, as Burp and curl `-i` captures carry it).
+pub(crate) fn time_of(ex: &crate::engine::Ex<'_>) -> Option<jiff::Timestamp> {
+    if let Some(t) = ex.started {
+        return Some(t);
+    }
+    let date = ex.response.as_ref()?.header("date")?;
+    jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(date.value.trim())
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::UriDifference::*;

@@ -423,17 +423,6 @@ pub(crate) fn error_code(resp: Option<&Response>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// When an exchange happened: the HAR `startedDateTime`, else the response's `Date` header.
-pub(crate) fn time_of(ex: &Ex<'_>) -> Option<jiff::Timestamp> {
-    if let Some(t) = ex.started {
-        return Some(t);
-    }
-    let date = ex.response.as_ref()?.header("date")?;
-    jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(date.value.trim())
-        .ok()
-}
-
 /// A duration in words (`1 h 5 min`, `62 days`, `42 s`).
 pub(crate) fn human_duration(secs: i64) -> String {
     let secs = secs.max(0);
@@ -573,7 +562,7 @@ pub(crate) fn issued_tokens(cx: &Cx<'_>) -> Vec<Issued> {
                 .filter(|s| !s.is_empty()),
             expires_in,
             scopes: body.get("scope").and_then(|v| v.as_str()).map(split_scopes),
-            time: time_of(&ex),
+            time: crate::rules::common::time_of(&ex),
             refresh_used: refresh_param(&ex.request).map(|(_, v)| v),
         });
     }
@@ -648,7 +637,7 @@ pub(crate) fn token_times(
         cx.skip("the token response has no time (no HAR timing, no Date header)");
         return None;
     };
-    let (used_at, by_now) = match time_of(ex) {
+    let (used_at, by_now) = match crate::rules::common::time_of(ex) {
         Some(t) => (t, false),
         None => match cx.now() {
             Some(now) => (now, true),

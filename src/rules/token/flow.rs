@@ -6,6 +6,7 @@ use crate::engine::classify::{realm, Realm};
 use crate::engine::{Cx, Ex};
 use crate::finding::{Part, Step};
 use crate::model::{decode_component, parse_params, Param, ParamPlace, RawUrl, Request};
+pub(crate) use crate::rules::common::time_of;
 
 /// Miro's authorization code lifetime (facts §3: "expires 10 minutes after issuance").
 pub(crate) const CODE_LIFETIME_SECS: i64 = 600;
@@ -151,17 +152,6 @@ pub(crate) fn deliveries<'a>(cx: &Cx<'a>) -> Vec<Delivery<'a>> {
         }));
     }
     out
-}
-
-/// When an exchange happened: the HAR `startedDateTime`, else the response's `Date` header.
-pub(crate) fn time_of(ex: &Ex<'_>) -> Option<jiff::Timestamp> {
-    if let Some(t) = ex.started {
-        return Some(t);
-    }
-    let date = ex.response.as_ref()?.header("date")?;
-    jiff::fmt::rfc2822::parse(date.value.trim())
-        .ok()
-        .map(|z| z.timestamp())
 }
 
 /// How to name an exchange in a message: its input's source, and the HAR entry.
