@@ -458,6 +458,8 @@ fn rules(args: RulesArgs) -> Result<ExitCode> {
                         // Config rules judge the config itself, so they always need one.
                         "needs_config": r.needs == miro_oauth::engine::Needs::Config
                             || r.group == miro_oauth::engine::Group::Config,
+                        // Evidence that, hidden by a sanitizer, turns the rule off.
+                        "off_when_hidden": r.reads.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
                         "command": if r.group == miro_oauth::engine::Group::Config {
                             "check"
                         } else {
@@ -514,6 +516,14 @@ fn explain(id: &str) -> Result<ExitCode> {
     )?;
     if !rule.docs.ends_with('\n') {
         writeln!(out)?;
+    }
+    if !rule.reads.is_empty() {
+        let what: Vec<&str> = rule.reads.iter().map(|e| e.describe()).collect();
+        writeln!(
+            out,
+            "\n## Hidden values\n\nSkipped, with the reason, when the capture hides its {} behind a sanitizer's placeholder (`[REDACTED]`, `***`, `[FILTERED]`, `xxxx`, or this tool's own `[kind len=N #fp]` mask): the check compares or judges those values. `miro-oauth redact` keeps them comparable.",
+            what.join(" or ")
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

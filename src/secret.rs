@@ -225,6 +225,51 @@ pub fn header_credentials(name: &str, value: &str) -> Vec<(SecretKind, String)> 
     out
 }
 
+/// How a value was hidden by whoever shared the capture, when it was: a placeholder standing
+/// for a real value that is no longer there. `[REDACTED]` and the like (Google's and
+/// Cloudflare's HAR sanitizers, most hand-written scripts), `[sanitized]`, Rails' and
+/// Sentry's `[FILTERED]`, `***`, `xxxx`, bullets, `<hidden>`/`<removed>`, a short stub
+/// before an ellipsis (`eyJ...`), and this tool's own output mask (`[code len=43 #1a2b3c]`).
+/// Not `redact`'s placeholders: they keep kind, length and equality, and rules judge them
+/// like the real values.
+pub fn redaction(value: &str) -> Option<&'static str> {
+    let t = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    if t.is_empty() {
+        return None;
+    }
+    let lower = t.to_ascii_lowercase();
+    if t.starts_with('[') && t.ends_with(']') && lower.contains(" len=") && lower.contains(" #") {
+        return Some("miro-oauth's output mask");
+    }
+    for (word, style) in [
+        ("redacted", "a `[REDACTED]` placeholder"),
+        ("sanitized", "a `[sanitized]` placeholder"),
+        ("filtered", "a `[FILTERED]` placeholder"),
+        ("scrubbed", "a `[scrubbed]` placeholder"),
+        ("censored", "a `[censored]` placeholder"),
+        ("omitted", "an `<omitted>` placeholder"),
+        ("<hidden>", "a `<hidden>` placeholder"),
+        ("[hidden]", "a `[hidden]` placeholder"),
+        ("<removed>", "a `<removed>` placeholder"),
+        ("[removed]", "a `[removed]` placeholder"),
+        ("***", "asterisks"),
+        ("xxxx", "`xxxx`"),
+    ] {
+        if lower.contains(word) {
+            return Some(style);
+        }
+    }
+    if t.contains('\u{2022}') || t.contains('\u{25cf}') {
+        return Some("bullets");
+    }
+    // `eyJ...`, `abc…`: a stub of a few characters before an ellipsis.
+    let stub = t.trim_end_matches('.').trim_end_matches('\u{2026}');
+    (stub.len() + 2 <= t.len() || t.ends_with('\u{2026}'))
+        .then_some(())
+        .filter(|()| stub.chars().count() < 12)
+        .map(|()| "a stub cut off with an ellipsis")
+}
+
 /// A template placeholder rather than a credential (`undefined`, `${SECRET}`, `{{code}}`,
 /// `YOUR_CLIENT_SECRET`, `<token>`, `$DO_API_TOKEN`): quoting it leaks nothing and helps the
 /// diagnosis ("the code is the literal text `undefined`").

@@ -5,6 +5,7 @@
 //! Rules only report: they never print, exit or fail (style.md §7).
 
 pub mod classify;
+pub mod redaction;
 
 use std::collections::BTreeSet;
 
@@ -14,6 +15,7 @@ use crate::finding::{
 };
 use crate::model::{Exchange, Flow};
 use crate::secret::Secrets;
+pub use redaction::Evidence;
 
 /// The spec section a rule belongs to (rules.md §1–§6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,6 +74,10 @@ pub struct Rule {
     /// Rules that, when they fire on the same exchange, make this one's finding redundant
     /// (rules.md §5: `miro-error-explained` gives way to the specific rule).
     pub superseded_by: &'static [&'static str],
+    /// Values the check compares or judges: when the capture hides them behind a sanitizer's
+    /// placeholder (`[REDACTED]`, `***`), the rule is skipped with the reason instead of
+    /// misfiring on the placeholder ([`redaction`]).
+    pub reads: &'static [Evidence],
     /// The check.
     pub check: fn(&mut Cx<'_>),
 }
@@ -292,6 +298,7 @@ pub fn run(
         .collect();
     let mut all: Vec<(usize, Finding)> = Vec::new();
     let mut skipped: Vec<Skipped> = Vec::new();
+    let hidden = redaction::hidden(flow, &steps);
     // Config rules judge the app's settings, not a capture: they belong to `check`.
     for rule in rules
         .iter()
@@ -316,7 +323,26 @@ pub fn run(
             project: None,
             now: options.now,
         };
-        run_rule(rule, &scope, &mut all, &mut skipped);
+        let Some(h) = rule
+            .reads
+            .iter()
+            .find_map(|ev| hidden.iter().find(|h| h.evidence == *ev))
+        else {
+            run_rule(rule, &scope, &mut all, &mut skipped);
+            continue;
+        };
+        // The capture hides what the rule reads: whatever it found may be about a
+        // placeholder, and finding nothing proves nothing. Its own reason to skip (nothing
+        // to look at) still wins, being the more basic one.
+        let (mut found, mut own) = (Vec::new(), Vec::new());
+        run_rule(rule, &scope, &mut found, &mut own);
+        if !found.is_empty() || own.is_empty() {
+            own = vec![Skipped {
+                rule: rule.id,
+                reason: redaction::reason(h, flow),
+            }];
+        }
+        skipped.extend(own);
     }
 
     // Supersession: drop a finding when a rule it gives way to fired on the same exchange.

@@ -209,6 +209,10 @@ pub fn is_placeholder(value: &str, name: &str) -> bool {
     if v.is_empty() {
         return true;
     }
+    // Hidden by whoever shared the capture (`[REDACTED]`, `***`): a real value stood there.
+    if crate::secret::redaction(v).is_some() {
+        return false;
+    }
     let lower = v.to_ascii_lowercase();
     if [
         "undefined",
@@ -661,10 +665,13 @@ mod tests {
             "$MIRO_CLIENT_ID",
             "YOUR_CLIENT_ID",
             "CLIENT_ID",
-            "xxxxxxxx",
             "\"\"",
         ] {
             assert!(is_placeholder(v, "client_id"), "{v:?}");
+        }
+        // Hidden by whoever shared the capture: a real value stood there.
+        for v in ["xxxxxxxx", "[REDACTED]", "***", "[FILTERED]"] {
+            assert!(!is_placeholder(v, "code"), "{v:?}");
         }
         for v in [
             "3458764512345678901",

@@ -17,7 +17,7 @@ pub mod token;
 /// Everything a rule file needs.
 #[allow(unused_imports)]
 pub(crate) mod prelude {
-    pub use crate::engine::{Cx, Ex, Group, Needs, Rule};
+    pub use crate::engine::{Cx, Evidence, Ex, Group, Needs, Rule};
     pub use crate::finding::{Part, Severity, Step};
     pub use crate::model::{ParamPlace, Request};
 }

@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/access-token-superseded.md"),
     superseded_by: &[],
+    reads: &[Evidence::AccessToken],
     check,
 };
 

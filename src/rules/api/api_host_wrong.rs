@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/api-host-wrong.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

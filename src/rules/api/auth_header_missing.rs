@@ -14,6 +14,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/auth-header-missing.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

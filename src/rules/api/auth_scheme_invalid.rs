@@ -15,6 +15,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/auth-scheme-invalid.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 
@@ -53,14 +54,33 @@ fn check(cx: &mut Cx<'_>) {
         let Some(value) = headers.first() else {
             continue;
         };
+        if headers.len() > 1 && super::is_redacted(value) {
+            // Two headers hidden behind one placeholder: whether they differed is lost.
+            cx.skip(format!(
+                "{} sends {} Authorization headers, hidden behind the same placeholder (`{}`): whether they differ cannot be told",
+                method_path(&ex.request),
+                headers.len(),
+                value.trim()
+            ));
+            continue;
+        }
         // A value redacted as a whole (`[REDACTED]`, `***`) shows no scheme to judge.
         if super::is_redacted(value) && !value.contains(char::is_whitespace) {
+            cx.skip(format!(
+                "the Authorization header of {} is hidden as `{}`: its scheme cannot be judged",
+                method_path(&ex.request),
+                value.trim()
+            ));
             continue;
         }
         let a = parse_auth(value);
         let Some(problem) = a.problem else {
             continue;
         };
+        // `Bearer [REDACTED] <rest>`: a hidden first word is the sanitizer's, not an extra word.
+        if matches!(&problem, SchemeProblem::ExtraWord(w) if super::is_redacted(w)) {
+            continue;
+        }
         let message = match &problem {
             // An empty header is `auth-header-missing`.
             SchemeProblem::Empty => continue,

@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/endpoint-unknown.md"),
     superseded_by: &["api-host-wrong"],
+    reads: &[],
     check,
 };
 

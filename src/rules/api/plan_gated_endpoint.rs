@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/plan-gated-endpoint.md"),
     superseded_by: &["scope-insufficient"],
+    reads: &[],
     check,
 };
 

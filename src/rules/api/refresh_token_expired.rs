@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/refresh-token-expired.md"),
     superseded_by: &[],
+    reads: &[Evidence::RefreshToken],
     check,
 };
 

@@ -15,6 +15,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/refresh-token-reused.md"),
     superseded_by: &[],
+    reads: &[Evidence::RefreshToken],
     check,
 };
 

@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/scim-token-misuse.md"),
     superseded_by: &[],
+    reads: &[Evidence::AccessToken],
     check,
 };
 

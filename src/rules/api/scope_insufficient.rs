@@ -21,6 +21,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/scope-insufficient.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

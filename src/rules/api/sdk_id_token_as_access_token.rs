@@ -17,6 +17,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/sdk-id-token-as-access-token.md"),
     superseded_by: &[],
+    reads: &[Evidence::AccessToken],
     check,
 };
 

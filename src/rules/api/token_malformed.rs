@@ -18,6 +18,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/token-malformed.md"),
     superseded_by: &[],
+    reads: &[Evidence::AccessToken],
     check,
 };
 

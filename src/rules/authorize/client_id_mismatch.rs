@@ -15,6 +15,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/client-id-mismatch.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 
@@ -47,6 +48,15 @@ fn sent_id(req: &Request, step: Step) -> Option<(String, Part, &'static str)> {
         return basic_client_id(req).map(|id| (id, Part::Header, "Authorization"));
     }
     None
+}
+
+/// The placeholder of `Authorization: Basic [REDACTED]` credentials hidden as a whole.
+fn hidden_basic(req: &Request) -> Option<String> {
+    req.headers_named("authorization").find_map(|h| {
+        let (scheme, cred) = h.value.trim().split_once(char::is_whitespace)?;
+        (scheme.eq_ignore_ascii_case("basic") && crate::secret::redaction(cred).is_some())
+            .then(|| cred.trim().to_string())
+    })
 }
 
 /// Digits only, once whitespace and quotes are taken away; the value as Miro compares it
@@ -101,6 +111,10 @@ fn check(cx: &mut Cx<'_>) {
                 name,
                 what,
             });
+        } else if let Some(hidden) = hidden_basic(&ex.request) {
+            cx.skip(format!(
+                "{what} sends its client id only inside Basic credentials hidden as `{hidden}`: it cannot be compared"
+            ));
         }
     }
     seen.retain(|s| !is_placeholder(&s.value, "client_id"));

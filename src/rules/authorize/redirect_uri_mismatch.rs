@@ -20,6 +20,7 @@ pub(crate) static RULE: Rule = Rule {
     // Where the flow shows the cause (the exchange's redirect_uri differs from the authorize
     // link's, or is missing), that rule says it more precisely.
     superseded_by: &["redirect-uri-exchange-mismatch"],
+    reads: &[],
     check,
 };
 

@@ -12,6 +12,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/response-type-invalid.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/authorization-denied.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/code-missing.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

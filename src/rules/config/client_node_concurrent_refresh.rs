@@ -13,6 +13,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/client-node-concurrent-refresh.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

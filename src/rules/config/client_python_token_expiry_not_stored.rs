@@ -13,6 +13,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/client-python-token-expiry-not-stored.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/config-non-expiring-token.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

@@ -13,6 +13,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/config-redirect-uri-invalid.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

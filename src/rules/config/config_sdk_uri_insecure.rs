@@ -11,6 +11,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/config-sdk-uri-insecure.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

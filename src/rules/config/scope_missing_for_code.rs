@@ -13,6 +13,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/scope-missing-for-code.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

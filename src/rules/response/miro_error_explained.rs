@@ -51,6 +51,7 @@ pub(crate) static RULE: Rule = Rule {
         "token-malformed",
         "token-method-wrong",
     ],
+    reads: &[],
     check,
 };
 

@@ -14,6 +14,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/basic-auth-malformed.md"),
     superseded_by: &[],
+    reads: &[Evidence::BasicCredentials],
     check,
 };
 

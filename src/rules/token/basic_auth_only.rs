@@ -15,6 +15,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/basic-auth-only.md"),
     superseded_by: &[],
+    reads: &[Evidence::BasicCredentials],
     check,
 };
 

@@ -17,6 +17,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/client-credentials-conflict.md"),
     superseded_by: &[],
+    reads: &[Evidence::ClientSecret, Evidence::BasicCredentials],
     check,
 };
 

@@ -15,6 +15,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/client-secret-missing.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

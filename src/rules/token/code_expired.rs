@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/code-expired.md"),
     superseded_by: &[],
+    reads: &[Evidence::Code],
     check,
 };
 

@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/code-invalid.md"),
     superseded_by: &["code-expired", "code-reused", "code-mangled"],
+    reads: &[Evidence::Code],
     check,
 };
 

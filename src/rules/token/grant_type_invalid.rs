@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/grant-type-invalid.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

@@ -19,6 +19,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/param-placement.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/redirect-uri-exchange-mismatch.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 

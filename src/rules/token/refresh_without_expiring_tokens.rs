@@ -16,6 +16,7 @@ pub(crate) static RULE: Rule = Rule {
     needs: Needs::Nothing,
     docs: include_str!("../../../rules/refresh-without-expiring-tokens.md"),
     superseded_by: &[],
+    reads: &[],
     check,
 };
 
