@@ -24,7 +24,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "miro-oauth: error: {err:#}");
+            // An error may quote the input it could not parse: secrets in it are masked.
+            let message = miro_oauth::secret::mask_text(&format!("{err:#}"));
+            let _ = writeln!(stderr, "miro-oauth: error: {message}");
             ExitCode::from(2)
         }
     }

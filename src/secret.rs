@@ -225,6 +225,149 @@ pub fn header_credentials(name: &str, value: &str) -> Vec<(SecretKind, String)> 
     out
 }
 
+/// Masks what looks like a secret in free text that no parser has read: an error message
+/// quoting the input it could not parse. `name=value`, `name: value` and `"name": "value"`
+/// for secret-bearing names (`code`, `client_secret`, `*_token`, `*_secret`, `password`…),
+/// `Bearer`/`Basic` credentials, a URL's password and Miro-style tokens (`eyJ…`) become
+/// [`mask`]s; everything else is kept.
+pub fn mask_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let Some((start, end, kind)) = next_secret(rest) else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&mask(kind, &rest[start..end]));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Whether a word of running text looks like a random credential rather than prose: a digit,
+/// mixed case, or long.
+fn random_looking(v: &str) -> bool {
+    v.len() >= 20
+        || v.bytes().any(|b| b.is_ascii_digit())
+        || (v.bytes().any(|b| b.is_ascii_lowercase()) && v.bytes().any(|b| b.is_ascii_uppercase()))
+}
+
+/// Characters a credential value is made of in running text.
+fn value_char(c: char) -> bool {
+    !(c.is_whitespace() || "&\"'`,;<>()[]{}".contains(c))
+}
+
+/// The next secret-looking value in `text`: its byte range and kind.
+fn next_secret(text: &str) -> Option<(usize, usize, SecretKind)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Start of a word.
+        if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') {
+            i += 1;
+            continue;
+        }
+        let word_end = text[i..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            .map_or(text.len(), |n| i + n);
+        let word = &text[i..word_end];
+        if word.is_empty() {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let lower = word.to_ascii_lowercase();
+        // `Bearer x`, `Basic x`.
+        if matches!(lower.as_str(), "bearer" | "basic") && text[word_end..].starts_with(' ') {
+            let vs = word_end
+                + 1
+                + (text[word_end + 1..].len() - text[word_end + 1..].trim_start().len());
+            let ve = text[vs..]
+                .find(|c| !value_char(c))
+                .map_or(text.len(), |n| vs + n);
+            if ve - vs >= 8 && random_looking(&text[vs..ve]) {
+                let kind = if lower == "basic" {
+                    SecretKind::Basic
+                } else {
+                    SecretKind::AccessToken
+                };
+                return Some((vs, ve, kind));
+            }
+        }
+        // `eyJ…` tokens (Miro's and JWTs) anywhere.
+        if word.starts_with("eyJ") {
+            let ve = text[i..]
+                .find(|c| !value_char(c))
+                .map_or(text.len(), |n| i + n);
+            if ve - i >= 20 {
+                return Some((i, ve, SecretKind::Token));
+            }
+        }
+        // Not a path segment (`/v1/oauth/token: answered …`).
+        let in_path = i > 0 && matches!(bytes[i - 1], b'/' | b'.');
+        if let Some(kind) = secret_name(&lower).filter(|_| !in_path) {
+            // `name=value`, `name: value`, `"name": "value"`, `name = "value"`.
+            let mut j = word_end;
+            let after = &text[j..];
+            let sep = after.trim_start_matches(['"', '\'']).trim_start();
+            let sep_at = j + (after.len() - sep.len());
+            if let Some(c) = sep.chars().next().filter(|c| *c == '=' || *c == ':') {
+                j = sep_at + c.len_utf8();
+                let v = &text[j..];
+                let trimmed = v.trim_start().trim_start_matches(['"', '\'']);
+                let vs = j + (v.len() - trimmed.len());
+                // Not `://` (a URL scheme).
+                if !(c == ':' && text[j..].starts_with("//")) {
+                    let ve = text[vs..]
+                        .find(|c| !value_char(c))
+                        .map_or(text.len(), |n| vs + n);
+                    let scheme = ["bearer", "basic"]
+                        .iter()
+                        .any(|w| text[vs..ve].eq_ignore_ascii_case(w));
+                    // `Authorization: Bearer x`: the scheme is not the secret; the next word
+                    // is caught as Bearer credentials.
+                    if ve - vs >= 4 && !scheme && random_looking(&text[vs..ve]) {
+                        return Some((vs, ve, kind));
+                    }
+                }
+            }
+        }
+        // `scheme://user:password@host`.
+        if text[word_end..].starts_with("://") {
+            let auth_start = word_end + 3;
+            let auth_end = text[auth_start..]
+                .find(|c: char| c == '/' || c == '?' || c == '#' || !value_char(c))
+                .map_or(text.len(), |n| auth_start + n);
+            let authority = &text[auth_start..auth_end];
+            if let Some(at) = authority.rfind('@') {
+                if let Some(colon) = authority[..at].find(':') {
+                    let (ps, pe) = (auth_start + colon + 1, auth_start + at);
+                    if pe > ps {
+                        return Some((ps, pe, SecretKind::Token));
+                    }
+                }
+            }
+        }
+        i = word_end;
+    }
+    None
+}
+
+/// The kind of secret a parameter, header or variable name carries, if any.
+fn secret_name(lower: &str) -> Option<SecretKind> {
+    Some(match lower {
+        "code" => SecretKind::Code,
+        "client_secret" | "clientsecret" | "client-secret" => SecretKind::ClientSecret,
+        "access_token" | "accesstoken" => SecretKind::AccessToken,
+        "refresh_token" | "refreshtoken" => SecretKind::RefreshToken,
+        "id_token" | "token" | "password" | "passwd" | "secret" | "api_key" | "apikey"
+        | "authorization" | "cookie" | "set-cookie" | "code_verifier" => SecretKind::Token,
+        l if l.ends_with("_secret") || l.ends_with("-secret") => SecretKind::ClientSecret,
+        l if l.ends_with("_token") || l.ends_with("-token") => SecretKind::Token,
+        _ => return None,
+    })
+}
+
 /// How a value was hidden by whoever shared the capture, when it was: a placeholder standing
 /// for a real value that is no longer there. `[REDACTED]` and the like (Google's and
 /// Cloudflare's HAR sanitizers, most hand-written scripts), `[sanitized]`, Rails' and
@@ -310,6 +453,54 @@ fn spellings(value: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mask_text_hides_secrets_in_free_text() {
+        let cases = [
+            (
+                "found `Authorization Bearer LeakCheck123456`",
+                "LeakCheck123456",
+            ),
+            (
+                "unrecognised input starting `client_secret=Zk3qP9sLmN2xV7bT4wR8`",
+                "Zk3qP9sL",
+            ),
+            ("expected `=` after `X`, found `: Zk3qP9sLmN2x`", ""),
+            ("MIRO_CLIENT_SECRET: Zk3qP9sLmN2xV7bT", "Zk3qP9sLmN2xV7bT"),
+            ("\"access_token\": \"abcdefgh12345\"", "abcdefgh12345"),
+            (
+                "https://user:Hunter2Hunter2@api.miro.com/",
+                "Hunter2Hunter2",
+            ),
+            (
+                "curl: invalid URL `https://x.com/cb?code=eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_abc def`",
+                "ImV1MDEifQ_abc",
+            ),
+            (
+                "Authorization: Basic MzQ1ODc2NDUxMjM0NTY3ODkwMTpzZWNyZXQ=",
+                "MzQ1ODc2NDUxMjM0NTY3",
+            ),
+        ];
+        for (text, secret) in cases {
+            let masked = mask_text(text);
+            if !secret.is_empty() {
+                assert!(!masked.contains(secret), "{text} -> {masked}");
+                assert!(masked.contains(" len="), "{text} -> {masked}");
+            }
+        }
+        // Ordinary text is kept byte for byte.
+        for text in [
+            "fixtures/a.har:3:7: expected `,` or `}` inside log.entries[0]",
+            "unknown rule `code-reuse` (did you mean `code-reused`?)",
+            "the code was exchanged twice; see https://api.miro.com/v1/oauth/token",
+            "Bearer",
+            "invalid basic string",
+            "http://127.0.0.1:44025/v1/oauth/token: answered 200 without an access_token",
+            "the token: expired",
+        ] {
+            assert_eq!(mask_text(text), text);
+        }
+    }
+
     use super::*;
 
     #[test]

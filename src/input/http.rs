@@ -56,9 +56,10 @@ fn header(offset: usize, line: &str) -> Result<Header, ParseError> {
         }),
         None => Err(ParseError::new(
             offset,
+            // Only the first word: the rest of the line may be a credential.
             format!(
-                "expected a header line `Name: value`, found `{}`",
-                clip(line)
+                "expected a header line `Name: value`, found a line starting `{}` with no `:`",
+                clip(line.split_whitespace().next().unwrap_or(""))
             ),
         )),
     }

@@ -100,10 +100,16 @@ fn parse_base(text: &str) -> Result<Url, EndpointError> {
         None
     };
     if let Some(what) = what {
-        return Err(EndpointError::NotABase {
-            url: text.to_string(),
-            what,
-        });
+        // The password is a secret: shown masked.
+        let shown = match url.password() {
+            Some(_) => {
+                let mut u = url.clone();
+                let _ = u.set_password(Some("***"));
+                u.to_string()
+            }
+            None => text.to_string(),
+        };
+        return Err(EndpointError::NotABase { url: shown, what });
     }
     Ok(url)
 }

@@ -106,9 +106,10 @@ pub fn parse(
         if bytes[j] != b'=' {
             return Err(err(
                 j,
+                // Only the first character: the rest may be the secret itself.
                 format!(
                     "expected `=` after `{name}`, found `{}`",
-                    short(&text[j..line_end])
+                    text[j..line_end].chars().next().unwrap_or(' ')
                 ),
             ));
         }
@@ -134,8 +135,7 @@ pub fn parse(
                     return Err(err(
                         close + 1,
                         format!(
-                            "unexpected `{}` after the quoted value of `{name}`; expected the end of the line or a `#` comment",
-                            short(after)
+                            "unexpected text after the quoted value of `{name}`; expected the end of the line or a `#` comment"
                         ),
                     ));
                 }
@@ -363,7 +363,7 @@ mod tests {
         let e = parse("A=1\nthis is not env\n", Path::new(".env"), ".env", &[]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            ".env:2:6: expected `=` after `this`, found `is not env`"
+            ".env:2:6: expected `=` after `this`, found `i`"
         );
         let e = parse("A=\"open\n", Path::new(".env"), ".env", &[]).unwrap_err();
         assert!(
@@ -371,7 +371,10 @@ mod tests {
             "{e}"
         );
         let e = parse("A='x' y\n", Path::new(".env"), ".env", &[]).unwrap_err();
-        assert!(e.to_string().starts_with(".env:1:6: unexpected `y`"), "{e}");
+        assert!(
+            e.to_string().starts_with(".env:1:6: unexpected text after the quoted value of `A`"),
+            "{e}"
+        );
         let e = parse("=x\n", Path::new(".env"), ".env", &[]).unwrap_err();
         assert!(
             e.to_string().starts_with(".env:1:1: expected `NAME=value`"),

@@ -341,10 +341,16 @@ pub(super) fn humanize(err: &serde_json::Error) -> String {
         .or_else(|| text.strip_prefix("invalid value: "))
     {
         if let Some(i) = rest.rfind(", expected ") {
+            // `string "Authorization: Bearer …"`: the type, not the text (it may be a secret).
+            let found = &rest[..i];
+            let found = if found.starts_with("string ") {
+                "a string"
+            } else {
+                found
+            };
             return format!(
-                "expected {}, found {}",
+                "expected {}, found {found}",
                 &rest[i + ", expected ".len()..],
-                &rest[..i]
             );
         }
     }
