@@ -240,17 +240,49 @@ pub fn run() -> Result<ExitCode> {
 }
 
 fn redact(args: RedactArgs) -> Result<ExitCode> {
-    let (name, bytes) = read_input(&args.input, &mut false)?;
+    use miro_oauth::redact::{prepare_file, redact_input, Prepared, Redactor};
     let mut redactor = match &args.key {
-        Some(k) => miro_oauth::redact::Redactor::new(k.as_bytes()),
-        None => miro_oauth::redact::Redactor::with_random_key(),
+        Some(k) => Redactor::new(k.as_bytes()),
+        None => Redactor::with_random_key(),
     };
-    let out = miro_oauth::redact::redact_input(&name, &bytes, &mut redactor)?;
-    match &args.output {
-        Some(path) => std::fs::write(path, &out)
-            .with_context(|| format!("{}: cannot write", path.display()))?,
-        None => std::io::stdout().lock().write_all(out.as_bytes())?,
+    let file = Path::new(&args.input);
+    let prepared = if args.input != "-" && file.is_file() {
+        if let Some(out) = &args.output {
+            let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
+            if same(out, file) {
+                bail!(
+                    "{}: the output is the input; expected -o to name another file (the copy is written while the input is read)",
+                    out.display()
+                );
+            }
+        }
+        // A HAR is streamed: read twice from disk, never held whole.
+        prepare_file(file, &mut redactor)?
+    } else {
+        let (name, bytes) = read_input(&args.input, &mut false)?;
+        Prepared::Text(redact_input(&name, &bytes, &mut redactor)?)
+    };
+    let target = args.output.as_ref().map(|p| p.display().to_string());
+    let target = target.as_deref().unwrap_or("stdout");
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("{}: cannot write", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    match prepared {
+        Prepared::Text(text) => out.write_all(text.as_bytes())?,
+        Prepared::Har => {
+            let input = std::fs::File::open(file)
+                .with_context(|| format!("{}: cannot read", file.display()))?;
+            redactor
+                .redact_stream(std::io::BufReader::new(input), &mut out)
+                .with_context(|| format!("{target}: cannot write the redacted copy"))?;
+        }
     }
+    out.flush()
+        .with_context(|| format!("{target}: cannot write"))?;
     eprintln!("miro-oauth: {}", redactor.summary());
     Ok(ExitCode::SUCCESS)
 }

@@ -115,7 +115,7 @@ fn read_file(
 }
 
 /// The line and column of a byte offset in a file, read in chunks (the file may be huge).
-fn line_column(path: &std::path::Path, offset: usize) -> error::Position {
+pub(crate) fn line_column(path: &std::path::Path, offset: usize) -> error::Position {
     use std::io::Read;
     let (mut line, mut column) = (1, 1);
     if let Ok(file) = std::fs::File::open(path) {

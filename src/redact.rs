@@ -14,6 +14,7 @@
 //! spellings) are replaced in the original text, everything else is kept byte for byte.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -50,7 +51,8 @@ fn label(kind: SecretKind) -> &'static str {
         SecretKind::AccessToken => "access-token",
         SecretKind::RefreshToken => "refresh-token",
         SecretKind::Basic => "basic",
-        SecretKind::Token => "token",
+        // Not `token`: a placeholder inside a URL path would make it look like a token endpoint.
+        SecretKind::Token => "secret",
     }
 }
 
@@ -64,7 +66,9 @@ fn not_a_secret(v: &str) -> bool {
             lower.as_str(),
             "true" | "false" | "[object promise]" | "bearer" | "basic" | "token"
         )
-        || core.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+        // `ACCESS_TOKEN`, `TOKEN`; not a long random upper-case value (`ASPSESSIONID…=MCMD…`).
+        || (core.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            && (core.contains('_') || core.len() < 16))
         || (v.len() > 2 && v.starts_with('%') && v.ends_with('%'))
         || (v.starts_with("$(") && v.ends_with(')'))
         // Already masked: by this command, or by the doctor (`[code len=43 #1a2b3c]`).
@@ -575,35 +579,77 @@ impl Redactor {
 
     /// Replaces every known secret in `text`, everything else kept byte for byte.
     pub fn redact(&mut self, text: &str) -> String {
+        let mut out = Vec::with_capacity(text.len());
+        // Writing into a Vec cannot fail.
+        let _ = self.redact_stream(text.as_bytes(), &mut out);
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// [`Redactor::redact`] from a reader to a writer, a chunk at a time: memory stays bounded
+    /// by the chunk and the longest secret spelling, whatever the input's size.
+    pub fn redact_stream(
+        &mut self,
+        mut input: impl Read,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        /// Bytes [`boundary_before`] looks back.
+        const BEHIND: usize = 6;
         let table = self.table();
+        let longest = table.iter().map(|t| t.0.len()).max().unwrap_or(0);
         let mut by_first: HashMap<u8, Vec<usize>> = HashMap::new();
         for (i, (s, _, _)) in table.iter().enumerate() {
             by_first.entry(s.as_bytes()[0]).or_default().push(i);
         }
-        let b = text.as_bytes();
-        let mut out = String::with_capacity(text.len());
-        let mut i = 0;
-        let mut copied = 0;
-        while i < b.len() {
-            let hit = by_first.get(&b[i]).and_then(|c| {
-                c.iter().copied().find(|&k| {
-                    let s = table[k].0.as_bytes();
-                    b[i..].starts_with(s) && boundary_before(b, i) && boundary_after(b, i + s.len())
-                })
-            });
-            match hit {
-                Some(k) => {
-                    out.push_str(&text[copied..i]);
-                    out.push_str(&table[k].1);
-                    *self.replaced.entry(table[k].2.clone()).or_default() += 1;
-                    i += table[k].0.len();
-                    copied = i;
+        let mut chunk = vec![0u8; 256 << 10];
+        let mut buf: Vec<u8> = Vec::new();
+        let (mut i, mut copied, mut eof) = (0usize, 0usize, false);
+        loop {
+            if !eof {
+                match input.read(&mut chunk) {
+                    Ok(0) => eof = true,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(e),
                 }
-                None => i += 1,
             }
+            // Positions whose longest match and the byte after it are in the buffer.
+            let limit = if eof {
+                buf.len()
+            } else {
+                buf.len().saturating_sub(longest + 1)
+            };
+            let b = &buf[..];
+            while i < limit {
+                let hit = by_first.get(&b[i]).and_then(|c| {
+                    c.iter().copied().find(|&k| {
+                        let s = table[k].0.as_bytes();
+                        b[i..].starts_with(s)
+                            && boundary_before(b, i)
+                            && boundary_after(b, i + s.len())
+                    })
+                });
+                match hit {
+                    Some(k) => {
+                        out.write_all(&b[copied..i])?;
+                        out.write_all(table[k].1.as_bytes())?;
+                        *self.replaced.entry(table[k].2.clone()).or_default() += 1;
+                        i += table[k].0.len();
+                        copied = i;
+                    }
+                    None => i += 1,
+                }
+            }
+            if eof {
+                return out.write_all(&buf[copied..]);
+            }
+            out.write_all(&buf[copied..i])?;
+            // Keep the look-behind; the scanned and written rest goes.
+            let drop = i.saturating_sub(BEHIND);
+            buf.drain(..drop);
+            i -= drop;
+            copied = i;
         }
-        out.push_str(&text[copied..]);
-        out
     }
 }
 
@@ -613,7 +659,7 @@ fn param_kind(name: &str) -> Option<SecretKind> {
         "code" => SecretKind::Code,
         "access_token" | "accessToken" => SecretKind::AccessToken,
         "refresh_token" | "refreshToken" => SecretKind::RefreshToken,
-        "id_token" => SecretKind::Token,
+        "id_token" | "password" | "passwd" | "client_assertion" => SecretKind::Token,
         _ => return None,
     })
 }
@@ -670,6 +716,62 @@ fn respell(raw: &str, placeholder: &str) -> String {
         i += c.len_utf8();
     }
     out
+}
+
+/// What [`prepare_file`] made of a file.
+#[derive(Debug)]
+pub enum Prepared {
+    /// A HAR: its secrets are collected; stream the file through [`Redactor::redact_stream`].
+    Har,
+    /// Anything else, read whole and redacted.
+    Text(String),
+}
+
+/// Collects the secrets of a file. A HAR is read entry by entry (every entry, not only the
+/// OAuth ones `doctor` keeps), never held whole: with [`Redactor::redact_stream`] for the
+/// copy, memory stays bounded by the largest entry whatever the file's size. Other inputs are
+/// small and redacted at once.
+pub fn prepare_file(
+    path: &std::path::Path,
+    redactor: &mut Redactor,
+) -> Result<Prepared, InputError> {
+    use std::io::BufReader;
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| InputError::Unreadable {
+        source_name: name.clone(),
+        reason: e.to_string(),
+    };
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut head = Vec::with_capacity(4096);
+    (&mut file)
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
+    if !crate::input::detect::looks_like_har(&head) {
+        let mut bytes = head;
+        file.read_to_end(&mut bytes).map_err(unreadable)?;
+        return redact_input(&name, &bytes, redactor).map(Prepared::Text);
+    }
+    let options = crate::input::har::HarOptions {
+        drop_bodies_over: None,
+        ..Default::default()
+    };
+    let reader = BufReader::new(std::io::Cursor::new(head).chain(file));
+    crate::input::har::for_each_har_entry(reader, &options, &|_| true, &mut |_| {}, &mut |e| {
+        redactor.collect_request(&e.request);
+        if let Some(r) = &e.response {
+            redactor.collect_response(r);
+        }
+        for c in &e.cookies {
+            redactor.add(SecretKind::Token, c);
+        }
+    })
+    .map_err(|e| InputError::Parse {
+        source_name: name.clone(),
+        position: crate::line_column(path, e.offset),
+        message: e.message,
+    })?;
+    Ok(Prepared::Har)
 }
 
 /// Reads one input, collects its secrets and returns the redacted text.

@@ -372,7 +372,8 @@ mod tests {
         );
         let e = parse("A='x' y\n", Path::new(".env"), ".env", &[]).unwrap_err();
         assert!(
-            e.to_string().starts_with(".env:1:6: unexpected text after the quoted value of `A`"),
+            e.to_string()
+                .starts_with(".env:1:6: unexpected text after the quoted value of `A`"),
             "{e}"
         );
         let e = parse("=x\n", Path::new(".env"), ".env", &[]).unwrap_err();

@@ -31,6 +31,8 @@ pub(super) struct RawRequest {
     headers: Vec<RawHeader>,
     #[serde(rename = "postData", deserialize_with = "opt_object")]
     post_data: Option<RawPostData>,
+    /// Any shape (IE 11 writes an object): only a list's `value` strings are read.
+    cookies: serde_json::Value,
 }
 
 #[derive(Default, Deserialize)]
@@ -74,6 +76,8 @@ pub(super) struct RawResponse {
     headers: Vec<RawHeader>,
     #[serde(deserialize_with = "opt_object")]
     content: Option<RawContent>,
+    /// Any shape (IE 11 writes an object): only a list's `value` strings are read.
+    cookies: serde_json::Value,
 }
 
 #[derive(Default, Deserialize)]
@@ -241,7 +245,29 @@ fn headers(raw: Vec<RawHeader>) -> Vec<Header> {
         .collect()
 }
 
+/// The `value` strings of a HAR `cookies` list; nothing for any other shape.
+fn cookie_values(cookies: serde_json::Value) -> Vec<String> {
+    match cookies {
+        serde_json::Value::Array(list) => list
+            .into_iter()
+            .filter_map(|c| match c {
+                serde_json::Value::Object(mut m) => match m.remove("value") {
+                    Some(serde_json::Value::String(v)) => Some(v),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 impl RawRequest {
+    /// The values of the `cookies` list (secrets for `redact`; the rules read headers).
+    pub(super) fn take_cookies(&mut self) -> Vec<String> {
+        cookie_values(std::mem::take(&mut self.cookies))
+    }
+
     /// The model request. The body is the parts of a multipart `params` list, else the `text`
     /// when there is one, else `params` joined as `a=b&c=d` (values as the exporter wrote them).
     pub(super) fn into_request(self) -> Request {
@@ -293,6 +319,11 @@ impl RawRequest {
 }
 
 impl RawResponse {
+    /// The values of the `cookies` list.
+    pub(super) fn take_cookies(&mut self) -> Vec<String> {
+        cookie_values(std::mem::take(&mut self.cookies))
+    }
+
     /// The model response; a base64 body is decoded (lossy UTF-8), an undecodable one dropped.
     pub(super) fn into_response(self) -> Response {
         let body = self.content.and_then(|c| {

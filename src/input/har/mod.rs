@@ -36,6 +36,9 @@ pub struct HarEntry {
     pub response: Option<Response>,
     /// `startedDateTime`, when present and valid.
     pub started: Option<jiff::Timestamp>,
+    /// The values of the request's and response's `cookies` lists (usually also in the
+    /// `Cookie`/`Set-Cookie` headers, but not always).
+    pub cookies: Vec<String>,
 }
 
 /// What the reader saw overall, kept entries or not.
@@ -149,6 +152,21 @@ pub fn read_har_with<R: Read>(
     keep: &dyn Fn(&str) -> bool,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(Vec<HarEntry>, HarSummary), ParseError> {
+    let mut out = Vec::new();
+    let summary = for_each_har_entry(reader, options, keep, progress, &mut |e| out.push(e))?;
+    Ok((out, summary))
+}
+
+/// [`read_har_with`] without collecting: each kept entry goes to `sink` as soon as it is
+/// read, so memory stays bounded by the largest entry whatever the file's size
+/// (`redact` reads every entry of a HAR this way).
+pub fn for_each_har_entry<R: Read>(
+    reader: R,
+    options: &HarOptions,
+    keep: &dyn Fn(&str) -> bool,
+    progress: &mut dyn FnMut(u64),
+    sink: &mut dyn FnMut(HarEntry),
+) -> Result<HarSummary, ParseError> {
     let mut s = Scanner::new(
         reader,
         options.chunk_size,
@@ -158,7 +176,7 @@ pub fn read_har_with<R: Read>(
     let mut r = HarReader {
         keep,
         options,
-        out: Vec::new(),
+        out: sink,
         summary: HarSummary::default(),
         hosts: HashMap::new(),
         text: String::new(),
@@ -169,7 +187,7 @@ pub fn read_har_with<R: Read>(
     let mut hosts: Vec<(String, usize)> = r.hosts.into_iter().collect();
     hosts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     summary.skipped_hosts = hosts;
-    Ok((r.out, summary))
+    Ok(summary)
 }
 
 /// Parses a HAR document held in memory (used by input detection): every entry, every body,
@@ -248,7 +266,7 @@ struct EntryScan {
 struct HarReader<'a> {
     keep: &'a dyn Fn(&str) -> bool,
     options: &'a HarOptions,
-    out: Vec<HarEntry>,
+    out: &'a mut dyn FnMut(HarEntry),
     summary: HarSummary,
     hosts: HashMap<String, usize>,
     /// Reused for decoded strings.
@@ -427,7 +445,7 @@ impl HarReader<'_> {
         let kept = self.parse_kept(s, &e, index);
         s.release();
         let kept = kept?;
-        self.out.push(kept);
+        (self.out)(kept);
         Ok(())
     }
 
@@ -482,14 +500,18 @@ impl HarReader<'_> {
                 format!("{path}: {}", entry::humanize(&err)),
             )
         })?;
-        let Some(request) = raw.request else {
+        let Some(mut request) = raw.request else {
             return Err(s.error_at(
                 at,
                 "no `request` object; expected an entry with a request (method, url, headers)",
             ));
         };
+        let mut cookies = request.take_cookies();
+        let response = raw.response.map(|mut r| {
+            cookies.extend(r.take_cookies());
+            r.into_response()
+        });
         let request = request.into_request();
-        let response = raw.response.map(entry::RawResponse::into_response);
         let sm = &mut self.summary;
         sm.kept += 1;
         let raw_url = request.raw_url();
@@ -514,6 +536,7 @@ impl HarReader<'_> {
             request,
             response,
             started: raw.started.and_then(|t| t.trim().parse().ok()),
+            cookies,
         })
     }
 
