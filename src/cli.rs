@@ -425,9 +425,17 @@ fn options(common: &CommonArgs) -> Result<Options> {
         })?),
         None => None,
     };
-    for id in common.select.iter().chain(&common.ignore) {
+    let listed = common
+        .select
+        .iter()
+        .map(|id| ("--select", id))
+        .chain(common.ignore.iter().map(|id| ("--ignore", id)));
+    for (flag, id) in listed {
         if id != "ALL" && miro_oauth::rules::find(id).is_none() {
-            bail!("unknown rule `{id}` in --select/--ignore; see `miro-oauth rules` for the ids");
+            bail!(
+                "{flag} {id}: unknown rule{}; see `miro-oauth rules` for the ids",
+                did_you_mean(id)
+            );
         }
     }
     Ok(Options {
@@ -520,16 +528,23 @@ fn rules(args: RulesArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// ` (did you mean `code-reused`?)` for the closest rule id, when one is close.
+fn did_you_mean(id: &str) -> String {
+    miro_oauth::rules::all()
+        .iter()
+        .map(|r| (strsim(id, r.id), r.id))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(s, _)| *s > 0.6)
+        .map(|(_, r)| format!(" (did you mean `{r}`?)"))
+        .unwrap_or_default()
+}
+
 fn explain(id: &str) -> Result<ExitCode> {
     let Some(rule) = miro_oauth::rules::find(id) else {
-        let near = miro_oauth::rules::all()
-            .iter()
-            .map(|r| (strsim(id, r.id), r.id))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .filter(|(s, _)| *s > 0.6)
-            .map(|(_, r)| format!(" (did you mean `{r}`?)"))
-            .unwrap_or_default();
-        bail!("unknown rule `{id}`{near}; see `miro-oauth rules` for the ids");
+        bail!(
+            "unknown rule `{id}`{}; see `miro-oauth rules` for the ids",
+            did_you_mean(id)
+        );
     };
     let mut out = std::io::stdout().lock();
     writeln!(

@@ -283,7 +283,7 @@ fn bad_input_missing_file_and_flags() {
             "no-such-rule",
             "https://miro.com/oauth/authorize",
         ]),
-        &["unknown rule `no-such-rule`"],
+        &["--select no-such-rule: unknown rule;"],
     );
     assert_exit2(
         &run(&["doctor", "--format", "xml", "x"]),

@@ -550,8 +550,8 @@ fn parse_tokens(sent: &Sent) -> Result<TokenResponse> {
         .and_then(TokenResponse::parse)
         .ok_or_else(|| {
             anyhow!(
-                "{}: answered {} without an access_token; expected Miro's token JSON (facts: \
-                 access_token, refresh_token, expires_in, scope, team_id, user_id)",
+                "{}: answered {} without an access_token; expected Miro's token JSON with \
+                 access_token, refresh_token, expires_in, scope, team_id and user_id",
                 sent.request.url,
                 sent.response.status
             )
@@ -958,7 +958,7 @@ pub fn refresh(args: &RefreshArgs) -> Result<u8> {
     let Some(refresh_token) = current.refresh_token.clone() else {
         bail!(
             "{}: no refresh token is stored; the app uses non-expiring tokens (chosen when the \
-             app was created, facts §5), which need no refresh",
+             app was created), which need no refresh",
             live.store.path().display()
         );
     };

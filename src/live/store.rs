@@ -112,7 +112,7 @@ pub struct TokenStore {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// I/O on a path.
-    #[error("{path}: {what}: {source}")]
+    #[error("{path}: {what}")]
     Io {
         /// The path.
         path: String,
@@ -138,7 +138,7 @@ pub enum StoreError {
         secs: u64,
     },
     /// A pending write could not be renamed into place; the new pair is kept in `pending`.
-    #[error("{path}: cannot replace the token file: {source}; the new tokens are kept in {pending}, and the next miro-oauth run promotes them")]
+    #[error("{path}: cannot replace the token file; the new tokens are kept in {pending}, and the next miro-oauth run promotes them")]
     Persist {
         /// The store.
         path: String,
