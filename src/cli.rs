@@ -240,13 +240,26 @@ pub fn run() -> Result<ExitCode> {
 }
 
 fn redact(args: RedactArgs) -> Result<ExitCode> {
-    use miro_oauth::redact::{prepare_file, redact_input, Prepared, Redactor};
+    use miro_oauth::redact::{prepare_file, prepare_named, redact_input, Prepared, Redactor};
     let mut redactor = match &args.key {
         Some(k) => Redactor::new(k.as_bytes()),
         None => Redactor::with_random_key(),
     };
-    let file = Path::new(&args.input);
-    let prepared = if args.input != "-" && file.is_file() {
+    let mut path = Path::new(&args.input).to_path_buf();
+    // Stdin holding a HAR is spooled and streamed like a file.
+    let mut _spool = None;
+    let prepared = if args.input == "-" {
+        match read_stdin(&mut false)? {
+            Stdin::Har(spool) => {
+                path = spool.path().to_path_buf();
+                let p = prepare_named("-", &path, &mut redactor)?;
+                _spool = Some(spool);
+                p
+            }
+            Stdin::Text(bytes) => Prepared::Text(redact_input("-", &bytes, &mut redactor)?),
+        }
+    } else if path.is_file() {
+        let file = path.as_path();
         if let Some(out) = &args.output {
             let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
             if same(out, file) {
@@ -274,8 +287,8 @@ fn redact(args: RedactArgs) -> Result<ExitCode> {
     match prepared {
         Prepared::Text(text) => out.write_all(text.as_bytes())?,
         Prepared::Har => {
-            let input = std::fs::File::open(file)
-                .with_context(|| format!("{}: cannot read", file.display()))?;
+            let input = std::fs::File::open(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
             redactor
                 .redact_stream(std::io::BufReader::new(input), &mut out)
                 .with_context(|| format!("{target}: cannot write the redacted copy"))?;
@@ -308,17 +321,57 @@ fn use_color(choice: ColorChoice) -> bool {
 
 /// Reads an INPUT: `-` is stdin, an existing path is a file, anything else that looks like a
 /// URL or a command is the text itself.
+/// Stdin: a HAR is spooled to a temporary file (so it is streamed like a file, never held
+/// whole); anything else is read, up to [`miro_oauth::MAX_TEXT_INPUT`].
+enum Stdin {
+    Har(tempfile::NamedTempFile),
+    Text(Vec<u8>),
+}
+
+fn read_stdin(stdin_used: &mut bool) -> Result<Stdin> {
+    if *stdin_used {
+        bail!("`-` (stdin) given twice; stdin can be read only once");
+    }
+    *stdin_used = true;
+    let mut stdin = std::io::stdin().lock();
+    let mut head = Vec::with_capacity(4096);
+    (&mut stdin)
+        .take(4096)
+        .read_to_end(&mut head)
+        .context("-: cannot read stdin")?;
+    if miro_oauth::input::detect::looks_like_har(&head) {
+        let mut spool = tempfile::NamedTempFile::new().context("-: cannot spool stdin")?;
+        spool.write_all(&head).context("-: cannot spool stdin")?;
+        std::io::copy(&mut stdin, &mut spool).context("-: cannot spool stdin")?;
+        return Ok(Stdin::Har(spool));
+    }
+    let limit = miro_oauth::MAX_TEXT_INPUT;
+    let mut buf = head;
+    (&mut stdin)
+        .take(limit + 1 - buf.len() as u64)
+        .read_to_end(&mut buf)
+        .context("-: cannot read stdin")?;
+    if buf.len() as u64 > limit {
+        return Err(miro_oauth::error::InputError::TooLarge {
+            source_name: "-".into(),
+            size: buf.len() as u64,
+            limit,
+        }
+        .into());
+    }
+    Ok(Stdin::Text(buf))
+}
+
 fn read_input(arg: &OsString, stdin_used: &mut bool) -> Result<(String, Vec<u8>)> {
     if arg == "-" {
-        if *stdin_used {
-            bail!("`-` (stdin) given twice; stdin can be read only once");
-        }
-        *stdin_used = true;
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .context("-: cannot read stdin")?;
-        return Ok(("-".to_string(), buf));
+        return match read_stdin(stdin_used)? {
+            Stdin::Text(buf) => Ok(("-".to_string(), buf)),
+            // Where a whole text is needed (`--response -`): read the spool back.
+            Stdin::Har(spool) => {
+                let bytes = std::fs::read(spool.path()).context("-: cannot read stdin")?;
+                Ok(("-".to_string(), bytes))
+            }
+        };
     }
     let path = Path::new(arg);
     if path.is_file() {
@@ -368,6 +421,7 @@ fn read_with_progress(sources: &[miro_oauth::Source]) -> Result<miro_oauth::mode
             }
             let name = match &sources[input] {
                 miro_oauth::Source::File(p) => p.display().to_string(),
+                miro_oauth::Source::NamedFile(n, _) => n.clone(),
                 miro_oauth::Source::Bytes(n, _) => n.clone(),
             };
             let pb = indicatif::ProgressBar::with_draw_target(
@@ -450,10 +504,23 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
     let opts = options(&args.common)?;
     let mut stdin_used = false;
     let mut sources = Vec::new();
+    // Spooled stdin lives until the flow is read.
+    let mut spools = Vec::new();
     for arg in &args.inputs {
         // Files are handed to the library by path, so a HAR is streamed, never held whole.
         if arg != "-" && Path::new(arg).is_file() {
             sources.push(miro_oauth::Source::File(Path::new(arg).to_path_buf()));
+        } else if arg == "-" {
+            match read_stdin(&mut stdin_used)? {
+                Stdin::Har(spool) => {
+                    sources.push(miro_oauth::Source::NamedFile(
+                        "-".into(),
+                        spool.path().to_path_buf(),
+                    ));
+                    spools.push(spool);
+                }
+                Stdin::Text(bytes) => sources.push(miro_oauth::Source::Bytes("-".into(), bytes)),
+            }
         } else {
             let (name, bytes) = read_input(arg, &mut stdin_used)?;
             sources.push(miro_oauth::Source::Bytes(name, bytes));
@@ -466,6 +533,15 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
             read_input(resp, &mut stdin_used)?
         } else {
             let p = Path::new(resp);
+            let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            if size > miro_oauth::MAX_TEXT_INPUT {
+                return Err(miro_oauth::error::InputError::TooLarge {
+                    source_name: p.display().to_string(),
+                    size,
+                    limit: miro_oauth::MAX_TEXT_INPUT,
+                }
+                .into());
+            }
             let bytes =
                 std::fs::read(p).map_err(|e| miro_oauth::error::InputError::Unreadable {
                     source_name: p.display().to_string(),

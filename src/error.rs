@@ -54,6 +54,16 @@ pub enum InputError {
         /// What was wrong and what was expected.
         message: String,
     },
+    /// A curl command, URL or raw HTTP request larger than any one request can be.
+    #[error("{source_name}: {size} bytes is more than the {} MiB read whole for a curl command, URL or raw HTTP request; expected one request (a large capture belongs in a HAR file, which is streamed)", limit >> 20)]
+    TooLarge {
+        /// File path, `-` or `<arg>`.
+        source_name: String,
+        /// Its size in bytes (at least, for a stream).
+        size: u64,
+        /// [`crate::MAX_TEXT_INPUT`].
+        limit: u64,
+    },
     /// The input's kind could not be recognised.
     #[error("{source_name}: {message}")]
     Unrecognised {

@@ -33,6 +33,21 @@ pub enum Source {
     Bytes(String, Vec<u8>),
     /// A file, read by the parser for its kind: a HAR file is streamed, never held whole.
     File(std::path::PathBuf),
+    /// A file shown under another name: stdin spooled to a temporary file (`-`).
+    NamedFile(String, std::path::PathBuf),
+}
+
+/// The most a curl command, URL or raw HTTP request may weigh: they are read whole, and the
+/// rules copy values into messages, so memory grows with them. No shell runs a command this
+/// long (Linux caps one argument at 128 KiB); a large capture is a HAR, which is streamed.
+pub const MAX_TEXT_INPUT: u64 = 32 << 20;
+
+fn too_large(name: &str, size: u64) -> InputError {
+    InputError::TooLarge {
+        source_name: name.to_string(),
+        size,
+        limit: MAX_TEXT_INPUT,
+    }
 }
 
 /// Reads inputs (name, bytes) in order into one flow. Several inputs form one flow in the
@@ -55,13 +70,21 @@ pub fn read_sources(
     for (index, source) in sources.iter().enumerate() {
         let (name, parsed) = match source {
             Source::Bytes(name, bytes) => {
+                let head = &bytes[..bytes.len().min(4096)];
+                if bytes.len() as u64 > MAX_TEXT_INPUT && !input::detect::looks_like_har(head) {
+                    return Err(too_large(name, bytes.len() as u64));
+                }
                 let text = input::detect::to_text(name, bytes)?;
                 (name.clone(), input::detect::parse_input(name, &text)?)
             }
-            Source::File(path) => (
-                path.display().to_string(),
-                read_file(index, path, progress)?,
-            ),
+            Source::File(path) => {
+                let name = path.display().to_string();
+                let parsed = read_file(index, &name, path, progress)?;
+                (name, parsed)
+            }
+            Source::NamedFile(name, path) => {
+                (name.clone(), read_file(index, name, path, progress)?)
+            }
         };
         flow.inputs.push(InputInfo {
             index,
@@ -78,11 +101,12 @@ pub fn read_sources(
 /// Reads one file: a HAR is streamed from disk; anything else is read whole and detected.
 fn read_file(
     index: usize,
+    name: &str,
     path: &std::path::Path,
     progress: &mut dyn FnMut(usize, u64, u64),
 ) -> Result<input::detect::Parsed, InputError> {
     use std::io::{BufReader, Read};
-    let name = path.display().to_string();
+    let name = name.to_string();
     let unreadable = |e: std::io::Error| InputError::Unreadable {
         source_name: name.clone(),
         reason: e.to_string(),
@@ -108,8 +132,13 @@ fn read_file(
             },
         );
     }
+    if total > MAX_TEXT_INPUT {
+        return Err(too_large(&name, total));
+    }
     let mut bytes = head;
-    file.read_to_end(&mut bytes).map_err(unreadable)?;
+    file.take(MAX_TEXT_INPUT)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
     let text = input::detect::to_text(&name, &bytes)?;
     input::detect::parse_input(&name, &text)
 }

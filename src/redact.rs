@@ -735,8 +735,17 @@ pub fn prepare_file(
     path: &std::path::Path,
     redactor: &mut Redactor,
 ) -> Result<Prepared, InputError> {
+    prepare_named(&path.display().to_string(), path, redactor)
+}
+
+/// [`prepare_file`] for a file shown under another name (stdin spooled to a file: `-`).
+pub fn prepare_named(
+    name: &str,
+    path: &std::path::Path,
+    redactor: &mut Redactor,
+) -> Result<Prepared, InputError> {
     use std::io::BufReader;
-    let name = path.display().to_string();
+    let name = name.to_string();
     let unreadable = |e: std::io::Error| InputError::Unreadable {
         source_name: name.clone(),
         reason: e.to_string(),
@@ -748,12 +757,25 @@ pub fn prepare_file(
         .read_to_end(&mut head)
         .map_err(unreadable)?;
     if !crate::input::detect::looks_like_har(&head) {
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if size > crate::MAX_TEXT_INPUT {
+            return Err(InputError::TooLarge {
+                source_name: name,
+                size,
+                limit: crate::MAX_TEXT_INPUT,
+            });
+        }
         let mut bytes = head;
-        file.read_to_end(&mut bytes).map_err(unreadable)?;
+        file.take(crate::MAX_TEXT_INPUT)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
         return redact_input(&name, &bytes, redactor).map(Prepared::Text);
     }
+    // A large 2xx body off the OAuth paths (a video, a bundle) carries no token response;
+    // dropping it keeps a 1 GB entry under the reader's entry limit. Pass 2 still replaces
+    // every collected secret wherever it is, bodies included.
     let options = crate::input::har::HarOptions {
-        drop_bodies_over: None,
+        drop_bodies_over: Some(1 << 20),
         ..Default::default()
     };
     let reader = BufReader::new(std::io::Cursor::new(head).chain(file));

@@ -136,6 +136,40 @@ fn stdin_and_json() {
     assert_eq!(v["summary"]["errors"], 1);
 }
 
+/// A HAR on stdin is spooled and streamed like a file: same report (named `-`), and a
+/// truncated one is placed by line and column like a file.
+#[test]
+fn stdin_har_reads_like_a_file() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/code-reused/backend-retry-har.har"
+    );
+    let har = std::fs::read(path).unwrap();
+    let from_file = run(&["doctor", "--format", "json", path]);
+    let from_stdin = run_stdin(&["doctor", "--format", "json", "-"], &har);
+    assert_eq!(from_stdin.status.code(), from_file.status.code());
+    let a: serde_json::Value = serde_json::from_slice(&from_file.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&from_stdin.stdout).unwrap();
+    assert_eq!(b["inputs"][0]["source"], "-");
+    assert_eq!(b["inputs"][0]["kind"], "har");
+    assert_eq!(
+        a["findings"].as_array().unwrap().len(),
+        b["findings"].as_array().unwrap().len()
+    );
+    assert_eq!(a["findings"][0]["rule"], b["findings"][0]["rule"]);
+    let cut = run_stdin(&["doctor", "-"], &har[..har.len() / 2]);
+    assert_eq!(cut.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&cut.stderr);
+    assert!(err.starts_with("miro-oauth: error: -:"), "{err}");
+    assert!(err.contains("unexpected end of file"), "{err}");
+    // `redact -` streams it too, and masks the same secrets as from the file.
+    let from_file = run(&["redact", "--key", "k", path]);
+    let from_stdin = run_stdin(&["redact", "--key", "k", "-"], &har);
+    assert_eq!(from_stdin.status.code(), Some(0));
+    assert_eq!(from_stdin.stdout, from_file.stdout);
+    assert_ne!(from_stdin.stdout, har);
+}
+
 #[test]
 fn color_only_when_asked() {
     let url = "https://app.example.com/cb?error=access_denied&state=abc123";

@@ -2854,3 +2854,54 @@ fn secret_leak_api_url_password() {
         "api_url user info",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Size limits: a curl command, URL or raw HTTP request is read whole, up to MAX_TEXT_INPUT.
+
+#[test]
+fn text_input_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let limit = miro_oauth::MAX_TEXT_INPUT as usize;
+    let mut big = b"curl https://api.miro.com/v1/oauth/token -d code=".to_vec();
+    big.resize(limit + 10, b'A');
+    let path = dir.path().join("big.sh");
+    std::fs::write(&path, &big).unwrap();
+    let expected = format!(
+        "{} bytes is more than the 32 MiB read whole for a curl command, URL or raw HTTP request; expected one request (a large capture belongs in a HAR file, which is streamed)",
+        limit + 10
+    );
+    for args in [
+        vec!["doctor", "big.sh"],
+        vec!["redact", "big.sh"],
+        vec![
+            "doctor",
+            "https://api.miro.com/v2/boards",
+            "--response",
+            "big.sh",
+        ],
+    ] {
+        let mut cmd = bin();
+        cmd.current_dir(dir.path()).args(&args);
+        let out = run(cmd, None);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&format!("miro-oauth: error: big.sh: {expected}")),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+    // From stdin: read up to the limit, then refused.
+    let mut cmd = bin();
+    cmd.args(["doctor", "-"]);
+    let out = run(cmd, Some(&big));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "miro-oauth: error: -: {} bytes is more than the 32 MiB",
+            limit + 1
+        )),
+        "{}",
+        out.stderr
+    );
+}
