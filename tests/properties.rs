@@ -239,6 +239,7 @@ fn source_name(s: &Source) -> String {
     match s {
         Source::Bytes(n, _) => n.clone(),
         Source::File(p) => p.display().to_string(),
+        Source::NamedFile(n, _) => n.clone(),
     }
 }
 
@@ -272,6 +273,8 @@ fn error_problem(err: &InputError, names: &[String]) -> Option<String> {
             source_name,
             message,
         } => (source_name, message),
+        // Its text is fixed (size and limit); only the name can be missing.
+        InputError::TooLarge { source_name, .. } => (source_name, source_name),
     };
     if !names.contains(source) {
         return Some(format!("names {source:?}, not one of {names:?}: {err}"));
