@@ -6,7 +6,7 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use super::manifest::{parse_manifest, MANIFEST_KEYS};
+use super::manifest::{parse_manifest, too_many_flow_openers, MANIFEST_KEYS};
 use super::toml::{parse_toml, APP_KEYS, MIRO_KEYS};
 use super::{Config, ConfigFormat};
 use crate::error::{ConfigError, Position};
@@ -106,10 +106,15 @@ pub fn detect_format(text: &str, path: &Path) -> ConfigFormat {
     if toml::from_str::<toml::Table>(text).is_ok_and(|t| !t.is_empty()) {
         return ConfigFormat::Toml;
     }
-    if matches!(
-        serde_norway::from_str::<serde_norway::Value>(text),
-        Ok(serde_norway::Value::Mapping(_))
-    ) {
+    // Text with too many `[`/`{` is not handed to the YAML reader here (it would be slow,
+    // see `too_many_flow_openers`); the resemblance below decides, and `parse_manifest` says
+    // what is wrong when it is YAML-like.
+    if too_many_flow_openers(text).is_none()
+        && matches!(
+            serde_norway::from_str::<serde_norway::Value>(text),
+            Ok(serde_norway::Value::Mapping(_))
+        )
+    {
         return ConfigFormat::Manifest;
     }
     let (toml_score, yaml_score) = resemblance(text);

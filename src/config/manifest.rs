@@ -24,6 +24,8 @@
 //! marks the `>`; the position is moved to the first line of the scalar's text, where the
 //! URL actually is.
 
+use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
 
@@ -32,7 +34,7 @@ use serde::de::{
 };
 use serde_norway::{Mapping, Value};
 
-use super::{AppConfig, Config, ConfigFormat, Located, MiroConfig};
+use super::{AppConfig, Config, ConfigFormat, LineIndex, Located, MiroConfig};
 use crate::error::{ConfigError, Position};
 
 /// The manifest fields this tool knows. Only `sdkUri`, `scopes`, `redirectUris` and
@@ -54,7 +56,24 @@ pub const MANIFEST_KEYS: &[&str] = &[
 /// else is required, since a manifest Miro exported is taken as it is.
 pub fn parse_manifest(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let file = Manifest { text, path };
+    let file = Manifest {
+        text,
+        path,
+        lines: LineIndex::new(text),
+        probes_left: Cell::new((PROBE_BYTES / text.len().max(1)).max(MIN_PROBES)),
+    };
+
+    if let Some(at) = too_many_flow_openers(text) {
+        return Err(ConfigError::Invalid {
+            path: path.display().to_string(),
+            position: file.lines.position(at),
+            message: format!(
+                "more than {MAX_FLOW_OPENERS} `[` and `{{` in the manifest (outside comments): \
+                 expected Miro's app manifest, whose lists and mappings nest a few levels \
+                 (flow collections nested or repeated this much are refused before parsing)"
+            ),
+        });
+    }
 
     let doc: Value = serde_norway::from_str(text).map_err(|err| file.yaml_error(&err))?;
     let map = match doc {
@@ -132,17 +151,43 @@ fn no_manifest_keys(map: &Mapping) -> String {
     }
 }
 
+/// Bytes of YAML the position probes may re-read in all (see [`Manifest::position`]).
+const PROBE_BYTES: usize = 1 << 20;
+
+/// Probes allowed however large the file.
+const MIN_PROBES: usize = 8;
+
 /// The text and path being parsed.
 struct Manifest<'a> {
     text: &'a str,
     path: &'a Path,
+    lines: LineIndex<'a>,
+    /// Probes left for placing values (see [`Manifest::position`]).
+    probes_left: Cell<usize>,
 }
 
 impl Manifest<'_> {
-    /// The position of the node at `path`, or 0:0 when the probe cannot reach it.
+    /// The position of the node at `path`, or 0:0 when the probe cannot reach it or the probe
+    /// budget is spent.
+    ///
+    /// Every probe parses the whole text again: fine for a manifest of a few dozen lines, but
+    /// placing each of 20,000 scopes that way was quadratic (minutes). The probes share a
+    /// budget of [`PROBE_BYTES`] re-read bytes (thousands of probes for a real manifest);
+    /// values past it are left unplaced (line 0), as values that come from no file are.
     fn position(&self, path: &[Step]) -> Position {
+        let left = self.probes_left.get();
+        if left == 0 {
+            return Position { line: 0, column: 0 };
+        }
+        self.probes_left.set(left - 1);
+        self.probed_position(path)
+    }
+
+    /// The position of the node at `path` (0:0 when unreachable), whatever the budget: for
+    /// the one value an error is about.
+    fn probed_position(&self, path: &[Step]) -> Position {
         probe(self.text, path)
-            .map(|offset| Position::at_offset(self.text, skip_block_indicator(self.text, offset)))
+            .map(|offset| self.lines.position(skip_block_indicator(self.text, offset)))
             .unwrap_or(Position { line: 0, column: 0 })
     }
 
@@ -156,7 +201,7 @@ impl Manifest<'_> {
     }
 
     fn at(&self, path: &[Step], message: impl Into<String>) -> ConfigError {
-        let mut position = self.position(path);
+        let mut position = self.probed_position(path);
         if position.line == 0 {
             position = Position { line: 1, column: 1 };
         }
@@ -191,7 +236,7 @@ impl Manifest<'_> {
         match offset {
             Some(offset) => ConfigError::Invalid {
                 path: self.path.display().to_string(),
-                position: Position::at_offset(self.text, offset),
+                position: self.lines.position(offset),
                 message,
             },
             None => self.semantic(message),
@@ -257,11 +302,62 @@ fn describe(value: &Value) -> String {
         Value::Null => "empty".to_string(),
         Value::Bool(b) => format!("{b}"),
         Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string {s:?}"),
+        Value::String(s) => format!("the string {:?}", clip(s)),
         Value::Sequence(_) => "a list".to_string(),
         Value::Mapping(_) => "a mapping".to_string(),
-        Value::Tagged(t) => format!("a value tagged {}", t.tag),
+        Value::Tagged(t) => format!("a value tagged {}", clip(&t.tag.to_string())),
     }
+}
+
+/// A value for a message, shortened when long (a hostile file may hold a megabyte scalar).
+fn clip(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() > MAX {
+        s.chars().take(MAX).chain("...".chars()).collect()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Most `[` and `{` a manifest may hold (see [`too_many_flow_openers`]).
+pub const MAX_FLOW_OPENERS: usize = 64;
+
+/// The offset of the `[` or `{` past [`MAX_FLOW_OPENERS`] of them, when the text has that many.
+///
+/// libyaml (under serde_norway) looks, for every token, at every flow collection it is
+/// inside: `scopes: [[[[…` 100,000 deep takes minutes to read (quadratic in the depth), and
+/// serde_norway refuses it (recursion limit 128) only after reading it whole. The depth
+/// cannot exceed the number of `[` and `{` in the text, so capping that number caps the
+/// work, without having to tell flow indicators from text in quoted or block scalars, which
+/// only libyaml's scanner knows.
+///
+/// Brackets after a comment's `#` are not counted when the line holds no quote character:
+/// such a `#` (at the start of the line or after a blank) starts a comment, or the line is
+/// text inside a multi-line quoted or block scalar; either way nothing on the rest of it is
+/// a flow indicator. (Lines are split at every YAML line break, NEL, LS and PS included.)
+pub fn too_many_flow_openers(text: &str) -> Option<usize> {
+    let mut count = 0;
+    let mut line_start = 0;
+    for line in text.split_inclusive(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        let b = line.as_bytes();
+        let counted = if b.contains(&b'\'') || b.contains(&b'"') {
+            b
+        } else {
+            let comment = (0..b.len())
+                .find(|&i| b[i] == b'#' && (i == 0 || matches!(b[i - 1], b' ' | b'\t')));
+            &b[..comment.unwrap_or(b.len())]
+        };
+        for (i, &c) in counted.iter().enumerate() {
+            if c == b'[' || c == b'{' {
+                count += 1;
+                if count > MAX_FLOW_OPENERS {
+                    return Some(line_start + i);
+                }
+            }
+        }
+        line_start += line.len();
+    }
+    None
 }
 
 /// serde_norway's message without its " at line L column C" parts (the position is reported
@@ -491,7 +587,7 @@ impl<'de> Visitor<'de> for DuplicateProbe {
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = Vec::new();
+        let mut seen = HashSet::new();
         while map.next_key_seed(KeyCheck(&mut seen))?.is_some() {
             map.next_value_seed(DuplicateProbe)?;
         }
@@ -500,15 +596,15 @@ impl<'de> Visitor<'de> for DuplicateProbe {
 }
 
 /// Reads a mapping key and fails with [`FOUND`] (at the key) if it was seen before. Only
-/// scalar keys are compared; a complex key is skipped.
-struct KeyCheck<'s>(&'s mut Vec<String>);
+/// scalar keys are compared; a complex key is skipped. A set, not a list: a mapping of
+/// 100,000 keys must not cost 10^10 comparisons.
+struct KeyCheck<'s>(&'s mut HashSet<String>);
 
 impl KeyCheck<'_> {
     fn check<E: de::Error>(self, key: String) -> Result<(), E> {
-        if self.0.contains(&key) {
+        if !self.0.insert(key) {
             return Err(E::custom(FOUND));
         }
-        self.0.push(key);
         Ok(())
     }
 }
@@ -555,5 +651,55 @@ impl<'de> Visitor<'de> for KeyCheck<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         IgnoredAny.visit_map(map).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_openers_are_capped_before_parsing() {
+        let deep = format!(
+            "appName: x\nscopes: {}{}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(too_many_flow_openers(&deep), Some(19 + MAX_FLOW_OPENERS));
+        let err = parse_manifest(&deep, Path::new("m.yaml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("m.yaml:2:"), "{err}");
+        assert!(err.contains("more than 64 `[` and `{`"), "{err}");
+        // Comment lines without quotes do not count; a quote on the line makes it count.
+        let comments = format!("{}appName: x\nscopes: [a]\n", "# [[[[ {{{{\n".repeat(100));
+        assert_eq!(too_many_flow_openers(&comments), None);
+        assert!(parse_manifest(&comments, Path::new("m.yaml")).is_ok());
+        let quoted = "a: 'x' # [[[[[[[[\n".repeat(10);
+        assert!(too_many_flow_openers(&quoted).is_some());
+        // A `#` glued to a word is not a comment; a NEL ends a line as a newline does.
+        assert!(too_many_flow_openers(&"a: x#[[[[[[[[\n".repeat(10)).is_some());
+        let nel = format!("a: x #c\u{85}b: {}", "[".repeat(100));
+        assert!(too_many_flow_openers(&nel).is_some());
+    }
+
+    #[test]
+    fn many_list_items_are_read_in_linear_time() {
+        // 20,000 scopes: placing each by re-parsing the file took minutes; past the probe
+        // budget items are unplaced.
+        let items: String = (0..20_000).map(|i| format!("  - s{i}:read\n")).collect();
+        let text = format!("appName: x\nscopes:\n{items}");
+        let config = parse_manifest(&text, Path::new("m.yaml")).unwrap();
+        assert_eq!(config.app.scopes.len(), 20_000);
+        assert_eq!(
+            (config.app.scopes[0].line, config.app.scopes[0].column),
+            (3, 5)
+        );
+        assert_eq!(config.app.scopes[19_999].line, 0);
+        // A small manifest has every value placed.
+        let small = "appName: x\nscopes: [a, b]\nredirectUris:\n  - https://x/cb\n";
+        let config = parse_manifest(small, Path::new("m.yaml")).unwrap();
+        assert!(config.app.scopes.iter().all(|s| s.line == 2));
+        assert_eq!(config.app.redirect_uris[0].line, 4);
     }
 }

@@ -23,7 +23,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{AppConfig, Config, ConfigFormat, Located, MiroConfig};
+use super::{AppConfig, Config, ConfigFormat, LineIndex, Located, MiroConfig};
 use crate::error::{ConfigError, Position};
 
 /// The keys accepted in `[app]`, in the order messages list them.
@@ -58,7 +58,11 @@ pub const TABLES: &[&str] = &["app", "miro"];
 /// `uses_web_sdk` is taken as true (placed at `sdk_uri`), as for a manifest.
 pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let file = FileCtx { text, path };
+    let file = FileCtx {
+        text,
+        path,
+        lines: LineIndex::new(text),
+    };
 
     // Syntax first: this is the only error that can come from the toml crate itself.
     if let Err(err) = toml::from_str::<toml::Table>(text) {
@@ -165,11 +169,13 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
 struct FileCtx<'a> {
     text: &'a str,
     path: &'a Path,
+    /// Positions of spans (one lookup per value: see [`LineIndex`]).
+    lines: LineIndex<'a>,
 }
 
 impl FileCtx<'_> {
     fn position(&self, offset: usize) -> Position {
-        Position::at_offset(self.text, offset)
+        self.lines.position(offset)
     }
 
     fn located<T>(&self, value: T, offset: usize) -> Located<T> {
@@ -229,6 +235,8 @@ impl FileCtx<'_> {
         if key != "client_id" || digits.is_empty() {
             return None;
         }
+        // A hostile file may hold a megabyte of digits: show the start of them.
+        let digits = shown(&digits);
         Some(format!(
             "client_id {digits} is too large for a toml integer (toml integers are signed \
              64-bit, and many 19-digit Miro client ids overflow): expected a quoted string, \
@@ -411,6 +419,18 @@ fn non_empty(value: Located<String>) -> Option<Located<String>> {
     (!value.value.is_empty()).then_some(value)
 }
 
+/// A key or number for a message, shortened when long (a hostile file may hold a key of a
+/// megabyte, which the message would otherwise repeat whole).
+fn shown(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() > MAX {
+        let cut: String = s.chars().take(MAX).collect();
+        cut + "..."
+    } else {
+        s.to_string()
+    }
+}
+
 /// A string quoted for a message, shortened when long.
 fn quote(s: &str) -> String {
     const MAX: usize = 60;
@@ -439,10 +459,12 @@ fn one_line(message: &str) -> String {
 
 /// The message for a top-level key that is not `app` or `miro` (`is_table`: it is a table).
 fn unknown_top_level(name: &str, is_table: bool) -> String {
-    if APP_KEYS.contains(&name) {
+    let known = name;
+    let name = shown(name);
+    if APP_KEYS.contains(&known) {
         return format!("`{name}` is outside any table: expected it under [app]");
     }
-    if MIRO_KEYS.contains(&name) {
+    if MIRO_KEYS.contains(&known) {
         return format!("`{name}` is outside any table: expected it under [miro]");
     }
     let found = if is_table {
@@ -450,7 +472,7 @@ fn unknown_top_level(name: &str, is_table: bool) -> String {
     } else {
         format!("unknown key `{name}` outside any table")
     };
-    match did_you_mean(name, TABLES) {
+    match did_you_mean(known, TABLES) {
         Some(s) => {
             format!("{found}; did you mean [{s}]? expected an [app] table and optionally [miro]")
         }
@@ -481,14 +503,16 @@ fn unknown_key_in(name: &str, table: &str) -> String {
 /// other table the key belongs in.
 fn unknown_key(name: &str, table: &str, valid: &[&str], others: &[(&str, &[&str])]) -> String {
     let list = valid.join(", ");
+    let known = name;
+    let name = shown(name);
     for (other, keys) in others {
-        if keys.contains(&name) {
+        if keys.contains(&known) {
             return format!(
                 "`{name}` belongs in [{other}], not [{table}]; valid keys in [{table}]: {list}"
             );
         }
     }
-    match did_you_mean(name, valid) {
+    match did_you_mean(known, valid) {
         Some(s) => {
             format!("unknown key `{name}` in [{table}]; did you mean `{s}`? valid keys: {list}")
         }
@@ -512,7 +536,11 @@ pub(crate) fn did_you_mean<'a>(name: &str, valid: &[&'a str]) -> Option<&'a str>
     let limit = (wanted.len() / 3).max(1);
     valid
         .iter()
-        .map(|v| (edit_distance(&wanted, &norm(v)), *v))
+        .map(|v| (norm(v), *v))
+        // The distance is at least the difference in length: a megabyte-long key need not
+        // be compared (a million-by-fifteen table per valid key took seconds).
+        .filter(|(n, _)| n.len().abs_diff(wanted.len()) <= limit)
+        .map(|(n, v)| (edit_distance(&wanted, &n), v))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, _)| *d)
         .map(|(_, v)| v)
@@ -672,5 +700,39 @@ impl<'de> Visitor<'de> for ItemVisitor {
             map.next_value::<IgnoredAny>()?;
         }
         Ok(Item::Table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_values_are_placed_in_linear_time() {
+        // 100,000 redirect URIs, each placed: a rescan per value was quadratic (minutes).
+        let uris: String = (0..100_000)
+            .map(|i| format!("  \"https://x{i}.example.com/cb\",\n"))
+            .collect();
+        let text = format!("[app]\nredirect_uris = [\n{uris}]\n");
+        let config = parse_toml(&text, Path::new("m.toml")).unwrap();
+        let last = &config.app.redirect_uris[99_999];
+        assert_eq!((last.line, last.column), (100_002, 3));
+    }
+
+    #[test]
+    fn long_keys_are_shortened_in_messages() {
+        let key = "k".repeat(1_000_000);
+        for text in [format!("[app]\n{key} = 1\n"), format!("[{key}]\n")] {
+            let err = parse_toml(&text, Path::new("m.toml"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.len() < 400, "{} bytes", err.len());
+            assert!(err.contains(&format!("{}...", "k".repeat(60))), "{err}");
+        }
+        assert_eq!(did_you_mean(&key, APP_KEYS), None);
+        assert_eq!(
+            did_you_mean("redirect_uri", APP_KEYS),
+            Some("redirect_uris")
+        );
     }
 }

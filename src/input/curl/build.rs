@@ -54,6 +54,7 @@ pub(super) fn requests(
 ) -> Result<Vec<Request>, ParseError> {
     let mut out = Vec::new();
     for op in ops {
+        check_expansion(&op, stdin)?;
         let form: Vec<FormPart> = op
             .forms
             .iter()
@@ -208,6 +209,119 @@ pub(super) fn requests(
         }
     }
     Ok(out)
+}
+
+/// Most bytes the requests of one operation may take once built (see [`check_expansion`]).
+const MAX_EXPANSION: usize = 32 << 20;
+
+/// Refuses an operation whose requests would take far more memory than the command's own
+/// text: curl sends the same data, headers and form parts to every URL of an operation, and
+/// `-F 'name=@a,b,c'` makes one part (named `name`) per file. Built naively, 2,000 `-d` and
+/// 2,000 URLs (50 KB of text) became 4 million data copies and over a gigabyte; one long
+/// part name with 100,000 commas, gigabytes too. Real commands have a URL or two, so the
+/// check only bites when the requests would exceed both [`MAX_EXPANSION`] and 8 times the
+/// operation's own size. A heredoc read by `@-` counts once per argument that reads it.
+fn check_expansion(op: &Operation, stdin: &Stdin) -> Result<(), ParseError> {
+    // Per value: the struct and allocation overhead beyond its text.
+    const EACH: usize = 64;
+    let content = match stdin {
+        Stdin::Content(c) => c.len(),
+        _ => 0,
+    };
+    let urlencode_reads_stdin = |a: &str| !a.contains('=') && a.ends_with("@-");
+    let mut written = content;
+    let mut per_request = 0usize;
+    // The parts of `per_request` that name the cause in the message.
+    let (mut stdin_reads, mut stdin_bytes, mut form_bytes) = (0usize, 0usize, 0usize);
+    for d in &op.data {
+        written += d.flag.len() + d.arg.len();
+        // The argument is kept in the curl details and joined into the body (or query).
+        per_request += d.flag.len() + 2 * d.arg.len() + 2 * EACH;
+        // What reads the heredoc copies it (percent-encoding may triple it).
+        let copied = match d.kind {
+            DataKind::Raw => 0,
+            DataKind::UrlEncode if urlencode_reads_stdin(&d.arg) => 3 * content,
+            DataKind::UrlEncode => 0,
+            _ if d.arg == "@-" => content,
+            _ => 0,
+        };
+        stdin_reads += usize::from(copied > 0);
+        stdin_bytes = stdin_bytes.saturating_add(copied);
+    }
+    for q in &op.url_queries {
+        if !q.starts_with('+') && urlencode_reads_stdin(q) {
+            stdin_reads += 1;
+            stdin_bytes = stdin_bytes.saturating_add(3 * content);
+        }
+    }
+    if op.uploads.iter().any(|u| u == "-" || u == ".") {
+        stdin_reads += 1;
+        stdin_bytes = stdin_bytes.saturating_add(content);
+    }
+    per_request = per_request.saturating_add(stdin_bytes);
+    for h in op
+        .headers
+        .iter()
+        .chain(&op.cookies)
+        .chain(&op.url_queries)
+        .chain(&op.unknown)
+    {
+        written += h.len();
+        per_request += h.len() + EACH;
+    }
+    let mut most_parts = (0usize, "");
+    for (_, arg) in &op.forms {
+        written += arg.len();
+        let name = arg.split_once('=').map_or(arg.as_str(), |(n, _)| n);
+        let parts = 1 + arg.bytes().filter(|&b| b == b',').count();
+        // Each part repeats the name; parts are kept in the details and in the body.
+        let bytes = parts
+            .saturating_mul(name.len() + EACH)
+            .saturating_add(arg.len());
+        form_bytes = form_bytes.saturating_add(bytes.saturating_mul(2));
+        if parts > most_parts.0 {
+            most_parts = (parts, name);
+        }
+    }
+    per_request = per_request.saturating_add(form_bytes);
+    let urls = op.urls.len().max(1);
+    let total = per_request.saturating_mul(urls);
+    if total <= MAX_EXPANSION || total <= written.saturating_mul(8) {
+        return Ok(());
+    }
+    let message = if urls > 1 {
+        format!(
+            "this curl command sends its data, headers and form parts ({}) to each of its {urls} urls: {} of requests, more than the {} this tool reads; expected one url per command (split the command, or put --next between the urls)",
+            mib(per_request),
+            mib(total),
+            mib(MAX_EXPANSION)
+        )
+    } else if stdin_bytes > form_bytes {
+        format!(
+            "this curl command reads its here-document ({}) with @- in {stdin_reads} arguments: {} of requests, more than the {} this tool reads; expected @- in one argument",
+            mib(content),
+            mib(total),
+            mib(MAX_EXPANSION)
+        )
+    } else {
+        format!(
+            "-F '{}=@...' names {} files, one form part each: {} of requests, more than the {} this tool reads; expected a few files per -F option",
+            if most_parts.1.chars().count() > 40 {
+                most_parts.1.chars().take(40).chain("...".chars()).collect()
+            } else {
+                most_parts.1.to_string()
+            },
+            most_parts.0,
+            mib(total),
+            mib(MAX_EXPANSION)
+        )
+    };
+    Err(ParseError::new(op.offset, message))
+}
+
+/// `12.5 MiB`.
+fn mib(bytes: usize) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
 }
 
 /// A generated header.

@@ -601,3 +601,41 @@ fn huge_single_line_is_linear() {
         assert!(elapsed.as_secs() < 10, "{dialect}: {elapsed:?}");
     }
 }
+
+#[test]
+fn data_copied_to_many_urls_is_refused_not_expanded() {
+    // 2,000 `-d` times 2,000 URLs: 4 million data copies if built; an error instead.
+    let data: String = (0..2000).map(|i| format!(" -d a{i}=1")).collect();
+    let urls = " https://api.miro.com/v1/oauth/token".repeat(2000);
+    let e = err(&format!("curl{data}{urls}\n"));
+    assert_eq!(e.offset, 0);
+    assert!(e.message.contains("each of its 2000 urls"), "{}", e.message);
+    // One long part name with many files.
+    let name = "n".repeat(10_000);
+    let files = ",f".repeat(100_000);
+    let e = err(&format!("curl https://x -F '{name}=@f{files}'\n"));
+    assert!(e.message.contains("names 100001 files"), "{}", e.message);
+    // A heredoc read by many `-d @-`.
+    let reads = " -d @-".repeat(1000);
+    let doc = "x".repeat(100_000);
+    let e = err(&format!("curl https://x{reads} <<EOF\n{doc}\nEOF\n"));
+    assert!(
+        e.message.contains("with @- in 1000 arguments"),
+        "{}",
+        e.message
+    );
+    // A few URLs, or one URL with a big body, are fine.
+    let big = "a".repeat(20 << 20);
+    assert_eq!(
+        parse_curl(&format!("curl -d '{big}' https://x\n"))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        parse_curl("curl -d a=1 https://x https://y https://z\n")
+            .unwrap()
+            .len(),
+        3
+    );
+}

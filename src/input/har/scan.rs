@@ -48,8 +48,25 @@ impl Seg {
     }
 }
 
+/// Segments shown at each end of a path deeper than twice this (see [`format_path`]).
+const PATH_ENDS: usize = 8;
+
 /// Formats a path as `log.entries[12].request.headers[3]`.
+///
+/// A path deeper than `2 * PATH_ENDS` segments (hostile nesting: `[[[[…` 10^5 deep) keeps
+/// only its first and last `PATH_ENDS` segments around a `...(N more levels)...` marker, so
+/// an error message stays one readable line instead of hundreds of kilobytes of `[0]`.
 pub(super) fn format_path(path: &[Seg]) -> String {
+    if path.len() > 2 * PATH_ENDS {
+        let (head, rest) = path.split_at(PATH_ENDS);
+        let (middle, tail) = rest.split_at(rest.len() - PATH_ENDS);
+        return format!(
+            "{}...({} more levels)...{}",
+            format_path(head),
+            middle.len(),
+            format_path(tail).trim_start_matches('.')
+        );
+    }
     let mut out = String::new();
     for seg in path {
         match seg {
@@ -944,6 +961,19 @@ mod tests {
         let mut out = String::new();
         unescape_into(br"a\u00e9\ud83d\ude00\n\q\ud800x", &mut out);
         assert_eq!(out, "a\u{e9}\u{1f600}\n\\q\u{fffd}x");
+    }
+
+    #[test]
+    fn deep_paths_are_shortened() {
+        let mut path = vec![Seg::key(b"log"), Seg::key(b"x")];
+        path.extend((0..100_000).map(Seg::Index));
+        let p = format_path(&path);
+        assert!(p.len() < 200, "{p}");
+        assert!(p.starts_with("log.x[0][1][2]"), "{p}");
+        assert!(p.contains("...(99986 more levels)..."), "{p}");
+        assert!(p.ends_with("[99998][99999]"), "{p}");
+        let short = [Seg::key(b"log"), Seg::Index(3), Seg::key(b"request")];
+        assert_eq!(format_path(&short), "log[3].request");
     }
 
     #[test]
