@@ -442,6 +442,13 @@ pub fn lookup(method: &str, path: &str) -> Match {
     if let Some(found) = find_current(&method, &req) {
         return Match::Found(found);
     }
+    // Nearest-match scoring compares the path with every template: a path far longer than
+    // any of Miro's (a hostile 1 MB one) is near to none of them.
+    if n > 32 || path.len() > 4096 {
+        return Match::Unknown {
+            nearest: Vec::new(),
+        };
+    }
     lookup_rest(cat, &method, &req, n)
 }
 

@@ -136,6 +136,9 @@ pub struct Redactor {
     /// Raw spellings (as written, partly encoded) → canonical value.
     raw: Vec<(String, String)>,
     kept: Vec<String>,
+    /// `raw`'s spellings and `kept`, for constant-time lookups (thousands of secrets).
+    raw_seen: std::collections::HashSet<String>,
+    kept_seen: std::collections::HashSet<String>,
     replaced: HashMap<String, usize>,
 }
 
@@ -148,6 +151,8 @@ impl Redactor {
             entries: HashMap::new(),
             raw: Vec::new(),
             kept: Vec::new(),
+            raw_seen: Default::default(),
+            kept_seen: Default::default(),
             replaced: HashMap::new(),
         }
     }
@@ -166,8 +171,7 @@ impl Redactor {
     /// Adds a secret value (ignored when too short, a template, or already known).
     pub fn add(&mut self, kind: SecretKind, value: &str) {
         let v = value.trim();
-        if v.chars().count() < 4 || self.entries.contains_key(v) || self.kept.iter().any(|k| k == v)
-        {
+        if v.chars().count() < 4 || self.entries.contains_key(v) || self.kept_seen.contains(v) {
             return;
         }
         let placeholder = if not_a_secret(v) {
@@ -178,6 +182,7 @@ impl Redactor {
         if placeholder == v {
             // A template or an already masked value: nothing to hide, and rules read it.
             self.kept.push(v.to_string());
+            self.kept_seen.insert(v.to_string());
             return;
         }
         self.values.push(v.to_string());
@@ -192,9 +197,10 @@ impl Redactor {
             return self.add(kind, raw);
         }
         self.add(kind, decoded);
-        if self.entries.contains_key(decoded) && !self.raw.iter().any(|(r, _)| r == raw) {
+        if self.entries.contains_key(decoded) && !self.raw_seen.contains(raw) {
             self.raw.push((raw.to_string(), decoded.to_string()));
-        } else if self.kept.iter().any(|k| k == decoded) {
+            self.raw_seen.insert(raw.to_string());
+        } else if self.kept_seen.contains(decoded) && self.kept_seen.insert(raw.to_string()) {
             self.kept.push(raw.to_string());
         }
     }
@@ -401,18 +407,30 @@ impl Redactor {
         let mut marker = marker.bytes();
         let mut out = String::with_capacity(head.len() + tail.len());
         out.push_str(head);
+        // A keyed digest of the value up to each character, chained (one hash per byte, so
+        // linear in the value's length): a truncated value still gets a prefix of the
+        // placeholder of the full one.
+        let mut state = hmac_sha256(&self.key, whole[..head.len()].as_bytes());
+        let mut step = |bytes: &[u8]| {
+            state = Sha256::new()
+                .chain_update(state)
+                .chain_update(bytes)
+                .finalize()
+                .into();
+            state[0]
+        };
         let mut i = 0;
         while i < b.len() {
             if b[i] == b'%' && is_escape(b, i) {
+                step(&b[i..i + 3]);
                 out.push_str(&tail[i..i + 3]);
                 i += 3;
                 continue;
             }
             let c = tail[i..].chars().next().unwrap_or('\0');
+            let byte = step(&b[i..i + c.len_utf8()]);
             if c.is_ascii_alphanumeric() {
                 let ch = marker.next().unwrap_or_else(|| {
-                    let upto = &whole[..head.len() + i + 1];
-                    let byte = hmac_sha256(&self.key, upto.as_bytes())[0];
                     if digits {
                         b'0' + byte % 10
                     } else {
@@ -551,8 +569,9 @@ impl Redactor {
     /// The (spelling, replacement, canonical value) table, longest spelling first.
     fn table(&self) -> Vec<(String, String, String)> {
         let mut t: Vec<(String, String, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut push = |s: String, r: String, v: &str| {
-            if s.len() == r.len() && s != r && !t.iter().any(|(x, _, _)| *x == s) {
+            if s.len() == r.len() && s != r && seen.insert(s.clone()) {
                 t.push((s, r, v.to_string()));
             }
         };
@@ -597,9 +616,22 @@ impl Redactor {
         const BEHIND: usize = 6;
         let table = self.table();
         let longest = table.iter().map(|t| t.0.len()).max().unwrap_or(0);
-        let mut by_first: HashMap<u8, Vec<usize>> = HashMap::new();
+        // Spellings by their bytes, and for each first two bytes the lengths to try, longest
+        // first: a lookup per (position, length) rather than a comparison per (position,
+        // secret), so thousands of secrets sharing a prefix (`eyJtaXJv…`) stay fast.
+        let mut by_text: HashMap<&[u8], usize> = HashMap::new();
+        let mut lengths: HashMap<[u8; 2], Vec<usize>> = HashMap::new();
         for (i, (s, _, _)) in table.iter().enumerate() {
-            by_first.entry(s.as_bytes()[0]).or_default().push(i);
+            let b = s.as_bytes();
+            by_text.entry(b).or_insert(i);
+            let key = [b[0], b.get(1).copied().unwrap_or(0)];
+            let l = lengths.entry(key).or_default();
+            if !l.contains(&b.len()) {
+                l.push(b.len());
+            }
+        }
+        for l in lengths.values_mut() {
+            l.sort_unstable_by(|a, b| b.cmp(a));
         }
         let mut chunk = vec![0u8; 256 << 10];
         let mut buf: Vec<u8> = Vec::new();
@@ -621,12 +653,11 @@ impl Redactor {
             };
             let b = &buf[..];
             while i < limit {
-                let hit = by_first.get(&b[i]).and_then(|c| {
-                    c.iter().copied().find(|&k| {
-                        let s = table[k].0.as_bytes();
-                        b[i..].starts_with(s)
-                            && boundary_before(b, i)
-                            && boundary_after(b, i + s.len())
+                let key = [b[i], b.get(i + 1).copied().unwrap_or(0)];
+                let hit = lengths.get(&key).and_then(|ls| {
+                    ls.iter().find_map(|&len| {
+                        let k = *by_text.get(b.get(i..i + len)?)?;
+                        (boundary_before(b, i) && boundary_after(b, i + len)).then_some(k)
                     })
                 });
                 match hit {

@@ -60,6 +60,11 @@ pub fn fingerprint(value: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Secrets {
     values: Vec<(String, SecretKind)>,
+    /// The values, for a constant-time "already known?".
+    known: std::collections::HashSet<String>,
+    /// Every spelling of every value and its mask, matched in one pass (built on first use:
+    /// a capture with thousands of secrets must not cost thousands of passes per finding).
+    matcher: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<String>)>>,
 }
 
 /// Values shorter than this are not treated as secrets: masking `a` everywhere would mangle
@@ -70,13 +75,12 @@ impl Secrets {
     /// Adds a value (ignored when too short or already known).
     pub fn add(&mut self, kind: SecretKind, value: &str) {
         let v = value.trim();
-        if v.chars().count() < MIN_SECRET_LEN
-            || is_placeholder(v)
-            || self.values.iter().any(|(x, _)| x == v)
-        {
+        if v.chars().count() < MIN_SECRET_LEN || is_placeholder(v) || self.known.contains(v) {
             return;
         }
+        self.known.insert(v.to_string());
         self.values.push((v.to_string(), kind));
+        self.matcher = std::sync::OnceLock::new();
     }
 
     /// Collects every credential in a flow: params, auth headers, cookies, response tokens.
@@ -136,6 +140,9 @@ impl Secrets {
 
     /// The kind of a known secret value, if it is one.
     pub fn kind_of(&self, value: &str) -> Option<SecretKind> {
+        if !self.known.contains(value.trim()) {
+            return None;
+        }
         self.values
             .iter()
             .find(|(v, _)| v == value.trim())
@@ -145,16 +152,27 @@ impl Secrets {
     /// Replaces every occurrence of every known secret (and its percent-encoded and
     /// form-encoded spellings) with its mask.
     pub fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for (value, kind) in &self.values {
-            let m = mask(*kind, value);
-            for spelling in spellings(value) {
-                if out.contains(spelling.as_str()) {
-                    out = out.replace(spelling.as_str(), &m);
+        let matcher = self.matcher.get_or_init(|| {
+            let mut patterns = Vec::new();
+            let mut masks = Vec::new();
+            for (value, kind) in &self.values {
+                let m = mask(*kind, value);
+                for spelling in spellings(value) {
+                    patterns.push(spelling);
+                    masks.push(m.clone());
                 }
             }
+            // Leftmost-longest: a token containing a shorter secret is masked whole.
+            aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .ok()
+                .map(|ac| (ac, masks))
+        });
+        match matcher {
+            Some((ac, masks)) => ac.replace_all(text, masks),
+            None => text.to_string(),
         }
-        out
     }
 
     /// Scrubs every string inside a JSON value.
@@ -265,7 +283,8 @@ fn next_secret(text: &str) -> Option<(usize, usize, SecretKind)> {
     while i < bytes.len() {
         // Start of a word.
         if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') {
-            i += 1;
+            // To the next character, not into the middle of one (`helloé`).
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
         let word_end = text[i..]
@@ -496,6 +515,8 @@ mod tests {
             "invalid basic string",
             "http://127.0.0.1:44025/v1/oauth/token: answered 200 without an access_token",
             "the token: expired",
+            "helloé world …",
+            "a…b: x\u{1f600}y Bearer",
         ] {
             assert_eq!(mask_text(text), text);
         }

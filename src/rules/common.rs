@@ -166,6 +166,13 @@ fn double_decoded(sent: &str, registered: &str) -> Option<String> {
 
 /// How similar two strings are, 0.0–1.0, by a character diff.
 pub fn similarity(a: &str, b: &str) -> f32 {
+    // A character diff is quadratic at worst: beyond any real URI's length, compare by
+    // length and shared prefix only.
+    const MAX: usize = 2048;
+    if a.len() > MAX || b.len() > MAX {
+        let common = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        return (2 * common) as f32 / (a.len() + b.len()).max(1) as f32;
+    }
     similar::TextDiff::from_chars(a, b).ratio()
 }
 

@@ -100,14 +100,13 @@ fn check(cx: &mut Cx<'_>) {
             read.iter()
                 .any(|p| p.name == n && !p.value.trim().is_empty())
         };
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for p in &read {
             let name = p.name.as_str();
-            if name.trim().is_empty() || seen.contains(&name) || overflow.iter().any(|o| o == name)
-            {
+            if name.trim().is_empty() || seen.contains(name) || overflow.iter().any(|o| o == name) {
                 continue;
             }
-            seen.push(name);
+            seen.insert(name);
             let (reason, fix, fatal) = match name {
                 "grant_type" | "client_id" | "client_secret" => continue,
                 "code" | "redirect_uri" if grant != Some("refresh_token") => continue,
