@@ -371,14 +371,14 @@ impl Redactor {
             0
         };
         let (head, tail) = w.split_at(lead + keep);
-        self.fill(kind, w, head, tail)
+        self.fill(kind, head, tail)
     }
 
     /// Replaces the alphanumerics of `tail` (`%XX` escapes kept): `MASKED-<kind>-`, then a
     /// keyed fingerprint of the value up to each character, so a truncated value still reads
     /// as a prefix of the full one. Only the fingerprint when the marker does not fit; digits
     /// for an all-digit value.
-    fn fill(&self, kind: SecretKind, whole: &str, head: &str, tail: &str) -> String {
+    fn fill(&self, kind: SecretKind, head: &str, tail: &str) -> String {
         let b = tail.as_bytes();
         let mut slots = 0;
         let mut i = 0;
@@ -410,7 +410,7 @@ impl Redactor {
         // A keyed digest of the value up to each character, chained (one hash per byte, so
         // linear in the value's length): a truncated value still gets a prefix of the
         // placeholder of the full one.
-        let mut state = hmac_sha256(&self.key, whole[..head.len()].as_bytes());
+        let mut state = hmac_sha256(&self.key, head.as_bytes());
         let mut step = |bytes: &[u8]| {
             state = Sha256::new()
                 .chain_update(state)
