@@ -30,8 +30,11 @@ for t in "$@"; do
     python3 - "$t" "$rc" "$(( $(date +%s) - start ))" "logs/$t.log" <<'EOF'
 import re, sys
 t, rc, secs, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-rows = []
+rows, fuzz_secs = [], None
 for line in open(path, errors="replace"):
+    d = re.match(r"Done (\d+) runs in (\d+) second", line)
+    if d:
+        fuzz_secs = int(d[2])
     m = re.match(r"#(\d+)\s+(\w+)\s+cov: (\d+) ft: (\d+).*?rss: (\d+)Mb", line)
     if m:
         rows.append((int(m[1]), m[2], int(m[3]), int(m[4]), int(m[5])))
@@ -53,6 +56,8 @@ for e, _, cov, _, _ in rows:
         last_edge = e
     prev = cov
 crash = "CRASH" if rc != 0 else "clean"
+# libFuzzer's own fuzzing time when it finished; else the wall time (build included).
+secs = fuzz_secs or secs
 print(f"{t}: {crash} {secs}s execs={last:,} ({last // max(secs, 1):,}/s) cov {inited:,} -> "
       f"{rows[-1][2]:,} (50%: {cov_at(0.5):,}, 90%: {cov_at(0.9):,}) ft={rows[-1][3]:,} "
       f"last-new-edge@exec {last_edge:,} ({100 * last_edge // last}%) peak-rss={max(r[4] for r in rows)}MB")
