@@ -30,16 +30,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Cases slower than the timeout today (debug build, 2 busy cores), by name.
-const KNOWN_SLOW: &[&str] = &[
-    "curl/auth-schemes-multibyte",
-    "curl/data-urlencode-huge",
-    "curl/long-basic",
-    "curl/long-word",
-    "curl/many-next",
-    "curl/user-weird",
-    "har/many-entries-kept",
-    "http/form-body-huge",
-];
+const KNOWN_SLOW: &[&str] = &["curl/many-next", "http/form-body-huge"];
 
 // ---------------------------------------------------------------------------------------------
 // The cases.
