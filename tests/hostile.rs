@@ -30,7 +30,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Cases slower than the timeout today (debug build, 2 busy cores), by name.
-const KNOWN_SLOW: &[&str] = &["curl/many-next"];
+const KNOWN_SLOW: &[&str] = &[];
 
 // ---------------------------------------------------------------------------------------------
 // The cases.

@@ -38,6 +38,8 @@ fn check(cx: &mut Cx<'_>) {
         .into_iter()
         .filter(|e| is_code_exchange(&e.request))
         .collect();
+    // The first attempt with each code (a map: thousands of exchanges must stay linear).
+    let mut first_with: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (n, ex) in attempts.iter().enumerate() {
         let Some(code) = ex.request.param("code") else {
             continue;
@@ -46,12 +48,12 @@ fn check(cx: &mut Cx<'_>) {
         if value.is_empty() {
             continue;
         }
-        let Some(first) = attempts[..n].iter().find(|prev| {
-            prev.request
-                .param("code")
-                .is_some_and(|p| p.param.value.trim() == value)
-        }) else {
-            continue;
+        let first = match first_with.get(value) {
+            Some(&i) => &attempts[i],
+            None => {
+                first_with.insert(value.to_string(), n);
+                continue;
+            }
         };
         let (first_label, outcome) = (label(cx, first), outcome(first));
         cx.report(
@@ -68,7 +70,8 @@ fn check(cx: &mut Cx<'_>) {
 
     // 2. The app receiving one code twice: the callback page reloaded, or a frontend effect
     //    posting the code to the backend twice. Each arrival makes the backend exchange it.
-    let mut seen: Vec<(String, String, String, Ex<'_>)> = Vec::new();
+    let mut seen: std::collections::HashMap<(String, String, String), Ex<'_>> =
+        std::collections::HashMap::new();
     for ex in cx.exchanges() {
         let req = &ex.request;
         if !is_real_request(req) || realm(&req.host()) != Realm::NotMiro {
@@ -94,10 +97,7 @@ fn check(cx: &mut Cx<'_>) {
             raw.path
         );
         let method = req.method.to_ascii_uppercase();
-        if let Some((_, _, _, first)) = seen
-            .iter()
-            .find(|(t, m, v, _)| *t == target && *m == method && *v == value)
-        {
+        if let Some(first) = seen.get(&(target.clone(), method.clone(), value.clone())) {
             let first_label = label(cx, first);
             cx.report(
                 &ex,
@@ -110,7 +110,7 @@ fn check(cx: &mut Cx<'_>) {
             .fix("Exchange each code exactly once: guard the callback handler against running twice (React strict mode effects, page reloads, retries) and start a new authorization when a code has been used.")
             .evidence("first_use", first_label);
         } else {
-            seen.push((target, method, value, ex));
+            seen.insert((target, method, value), ex);
         }
     }
 }
