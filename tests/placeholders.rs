@@ -6,7 +6,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use miro_oauth::finding::Report;
 use miro_oauth::redact::Redactor;
@@ -21,32 +21,6 @@ const STYLES: &[&str] = &["[REDACTED]", "***", "[FILTERED]", "xxxxxxxx"];
 /// - `secret-in-url`: `client_secret=[REDACTED]` in a URL still shows a secret was sent there
 ///   (the original's `client_secret=undefined` did not).
 const MAY_APPEAR: &[&str] = &["miro-error-explained", "secret-in-url"];
-
-fn fixtures() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(common::root().join("fixtures")).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if ["curl", "url", "http", "har", "flow"].contains(&ext) {
-                out.push(f);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn rel(path: &Path) -> String {
-    path.strip_prefix(common::root().join("fixtures"))
-        .unwrap()
-        .display()
-        .to_string()
-}
 
 /// The values a sanitizer hides: every secret of the flow (as `redact` finds them) and every
 /// `state`, at least 8 characters long (shorter ones are not what sanitizers match).
@@ -121,8 +95,8 @@ fn run(name: &str, text: &str, is_flow: bool, path: &Path, response: Option<&str
 fn hidden_values_disable_rules_instead_of_misfiring() {
     let mut failures = Vec::new();
     let (mut cases, mut skips_seen, mut changed) = (0, 0, 0);
-    for path in fixtures() {
-        let name = rel(&path);
+    for path in common::capture_fixtures() {
+        let name = common::fixture_name(&path);
         let text = std::fs::read_to_string(&path).unwrap();
         let is_flow = path.extension().is_some_and(|e| e == "flow");
         let response = std::fs::read_to_string(format!("{}.response", path.display())).ok();

@@ -29,32 +29,6 @@ const EXCEPTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-fn fixtures() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(common::root().join("fixtures")).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if ["curl", "url", "http", "har", "flow"].contains(&ext) {
-                out.push(f);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn rel(path: &Path) -> String {
-    path.strip_prefix(common::root().join("fixtures"))
-        .unwrap()
-        .display()
-        .to_string()
-}
-
 struct Case {
     parts: Vec<String>,
     redacted: Vec<String>,
@@ -67,7 +41,7 @@ struct Case {
 /// Redacts a fixture: each part of a `.flow` on its own with the same key, a sibling
 /// `.response` with the secrets of the whole flow.
 fn redact_case(path: &Path) -> Case {
-    let name = rel(path);
+    let name = common::fixture_name(path);
     let text = std::fs::read_to_string(path).unwrap();
     let parts = if path.extension().is_some_and(|e| e == "flow") {
         common::split_flow(&text)
@@ -135,8 +109,8 @@ fn rule_ids(report: &miro_oauth::finding::Report) -> BTreeSet<&'static str> {
 fn redacted_fixtures_fire_the_same_rules() {
     let mut failures = Vec::new();
     let mut passed = 0;
-    for path in fixtures() {
-        let name = rel(&path);
+    for path in common::capture_fixtures() {
+        let name = common::fixture_name(&path);
         let case = redact_case(&path);
         let is_flow = case.parts.len() > 1;
         let config = common::dir_config(path.parent().unwrap());
@@ -175,8 +149,8 @@ fn redacted_fixtures_fire_the_same_rules() {
 #[test]
 fn no_secret_survives_and_lengths_are_kept() {
     let mut failures = Vec::new();
-    for path in fixtures() {
-        let name = rel(&path);
+    for path in common::capture_fixtures() {
+        let name = common::fixture_name(&path);
         let case = redact_case(&path);
         let flow = original_flow(&name, &case.parts, case.response.as_deref());
         let secrets = Secrets::from_flow(&flow);
@@ -344,7 +318,7 @@ impl std::io::Read for Trickle<'_> {
 #[test]
 fn streamed_har_redaction_equals_in_memory() {
     use miro_oauth::redact::{prepare_file, Prepared};
-    let mut hars: Vec<PathBuf> = fixtures()
+    let mut hars: Vec<PathBuf> = common::capture_fixtures()
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "har"))
         .collect();

@@ -16,6 +16,34 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every capture fixture (`fixtures/<dir>/*.{curl,url,http,har,flow}`), sorted.
+pub fn capture_fixtures() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(root().join("fixtures")).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if ["curl", "url", "http", "har", "flow"].contains(&ext) {
+                out.push(f);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A fixture's name relative to `fixtures/` (`code-reused/curl-run-twice.flow`).
+pub fn fixture_name(path: &Path) -> String {
+    path.strip_prefix(root().join("fixtures"))
+        .unwrap()
+        .display()
+        .to_string()
+}
+
 /// Splits a `.flow` file into its inputs (separated by lines of `---`).
 pub fn split_flow(text: &str) -> Vec<String> {
     let mut parts = vec![String::new()];
