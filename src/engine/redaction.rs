@@ -4,11 +4,9 @@
 //! declares the [`Evidence`] it reads, and the engine lists it as skipped, naming the
 //! placeholder, when the capture hides that evidence.
 
-use base64::Engine as _;
-
 use crate::finding::Step;
 use crate::model::{parse_params, Flow, Request, Response};
-use crate::secret::redaction;
+use crate::secret::{header_credentials, redaction, SecretKind};
 
 /// A kind of value a rule reads and a sanitizer may hide.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -139,18 +137,21 @@ fn for_each_value(req: &Request, resp: Option<&Response>, f: &mut impl FnMut(Evi
             }
         }
     }
+    // The credentials as masking reads them: Basic as a whole and its secret, any other
+    // scheme's token (also a value hidden as a whole, scheme included).
+    // A hidden value counts once, though masking lists it with and without quotes.
     for h in req.headers_named("authorization") {
-        let value = h.value.trim();
-        let (scheme, cred) = value.split_once(' ').unwrap_or(("", value));
-        let cred = cred.trim();
-        if scheme.eq_ignore_ascii_case("basic") {
-            f(Evidence::BasicCredentials, cred);
-            if let Some(secret) = basic_secret(cred) {
-                f(Evidence::ClientSecret, &secret);
+        let mut counted: Vec<Evidence> = Vec::new();
+        for (kind, value) in header_credentials(&h.name, &h.value) {
+            let evidence = match kind {
+                SecretKind::Basic => Evidence::BasicCredentials,
+                SecretKind::ClientSecret => Evidence::ClientSecret,
+                _ => Evidence::AccessToken,
+            };
+            if !counted.contains(&evidence) && redaction(&value).is_some() {
+                counted.push(evidence);
+                f(evidence, &value);
             }
-        } else {
-            // `Bearer x`, a lone token, or the whole header value hidden.
-            f(Evidence::AccessToken, cred);
         }
     }
     if let Some(serde_json::Value::Object(map)) = resp.and_then(Response::json_body) {
@@ -160,18 +161,6 @@ fn for_each_value(req: &Request, resp: Option<&Response>, f: &mut impl FnMut(Evi
             }
         }
     }
-}
-
-/// The secret half of Basic credentials, when they decode.
-fn basic_secret(cred: &str) -> Option<String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(cred.trim_end_matches('='))
-        .or_else(|_| {
-            base64::engine::general_purpose::STANDARD_NO_PAD.decode(cred.trim_end_matches('='))
-        })
-        .ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    text.split_once(':').map(|(_, s)| s.to_string())
 }
 
 /// A placeholder as quoted in a message (at most 40 characters).
