@@ -352,12 +352,7 @@ fn read_stdin(stdin_used: &mut bool) -> Result<Stdin> {
         .read_to_end(&mut buf)
         .context("-: cannot read stdin")?;
     if buf.len() as u64 > limit {
-        return Err(miro_oauth::error::InputError::TooLarge {
-            source_name: "-".into(),
-            size: buf.len() as u64,
-            limit,
-        }
-        .into());
+        return Err(miro_oauth::error::InputError::too_large("-", buf.len() as u64).into());
     }
     Ok(Stdin::Text(buf))
 }
@@ -535,11 +530,10 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
             let p = Path::new(resp);
             let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
             if size > miro_oauth::MAX_TEXT_INPUT {
-                return Err(miro_oauth::error::InputError::TooLarge {
-                    source_name: p.display().to_string(),
+                return Err(miro_oauth::error::InputError::too_large(
+                    &p.display().to_string(),
                     size,
-                    limit: miro_oauth::MAX_TEXT_INPUT,
-                }
+                )
                 .into());
             }
             let bytes =

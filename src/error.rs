@@ -74,6 +74,17 @@ pub enum InputError {
     },
 }
 
+impl InputError {
+    /// [`InputError::TooLarge`] for `size` bytes against [`crate::MAX_TEXT_INPUT`].
+    pub fn too_large(source_name: &str, size: u64) -> InputError {
+        InputError::TooLarge {
+            source_name: source_name.to_string(),
+            size,
+            limit: crate::MAX_TEXT_INPUT,
+        }
+    }
+}
+
 /// A parse failure inside one parser, before the caller attaches the input's name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{message} (at byte {offset})")]

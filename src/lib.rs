@@ -42,14 +42,6 @@ pub enum Source {
 /// long (Linux caps one argument at 128 KiB); a large capture is a HAR, which is streamed.
 pub const MAX_TEXT_INPUT: u64 = 32 << 20;
 
-fn too_large(name: &str, size: u64) -> InputError {
-    InputError::TooLarge {
-        source_name: name.to_string(),
-        size,
-        limit: MAX_TEXT_INPUT,
-    }
-}
-
 /// Reads inputs (name, bytes) in order into one flow. Several inputs form one flow in the
 /// order given; within a HAR, entries are ordered by time.
 pub fn read_flow(sources: &[(String, Vec<u8>)]) -> Result<Flow, InputError> {
@@ -72,7 +64,7 @@ pub fn read_sources(
             Source::Bytes(name, bytes) => {
                 let head = &bytes[..bytes.len().min(4096)];
                 if bytes.len() as u64 > MAX_TEXT_INPUT && !input::detect::looks_like_har(head) {
-                    return Err(too_large(name, bytes.len() as u64));
+                    return Err(InputError::too_large(name, bytes.len() as u64));
                 }
                 let text = input::detect::to_text(name, bytes)?;
                 (name.clone(), input::detect::parse_input(name, &text)?)
@@ -98,17 +90,23 @@ pub fn read_sources(
     Ok(flow)
 }
 
-/// Reads one file: a HAR is streamed from disk; anything else is read whole and detected.
-fn read_file(
-    index: usize,
-    name: &str,
-    path: &std::path::Path,
-    progress: &mut dyn FnMut(usize, u64, u64),
-) -> Result<input::detect::Parsed, InputError> {
-    use std::io::{BufReader, Read};
-    let name = name.to_string();
+/// A file opened and sniffed: a HAR to stream, or the whole text of anything else.
+pub(crate) enum Opened {
+    /// A HAR: a reader over the whole file (the sniffed head put back), and its size.
+    Har(
+        std::io::BufReader<std::io::Chain<std::io::Cursor<Vec<u8>>, std::fs::File>>,
+        u64,
+    ),
+    /// A curl command, URL or raw HTTP request, read whole (at most [`MAX_TEXT_INPUT`]).
+    Text(Vec<u8>),
+}
+
+/// Opens a file shown as `name` and tells a HAR (streamed) from a small text (read whole,
+/// refused above [`MAX_TEXT_INPUT`]) by its first 4 KiB: shared by `doctor` and `redact`.
+pub(crate) fn open_input(name: &str, path: &std::path::Path) -> Result<Opened, InputError> {
+    use std::io::Read;
     let unreadable = |e: std::io::Error| InputError::Unreadable {
-        source_name: name.clone(),
+        source_name: name.to_string(),
         reason: e.to_string(),
     };
     let mut file = std::fs::File::open(path).map_err(unreadable)?;
@@ -119,28 +117,46 @@ fn read_file(
         .read_to_end(&mut head)
         .map_err(unreadable)?;
     if input::detect::looks_like_har(&head) {
-        let reader = BufReader::new(std::io::Cursor::new(head).chain(file));
-        return input::detect::read_har_input(reader, &mut |n| progress(index, n, total)).map_err(
-            |e| {
-                // Place the offset by line and column: count lines up to it, streaming.
-                let position = line_column(path, e.offset);
-                InputError::Parse {
-                    source_name: name.clone(),
-                    position,
-                    message: e.message,
-                }
-            },
-        );
+        let reader = std::io::BufReader::new(std::io::Cursor::new(head).chain(file));
+        return Ok(Opened::Har(reader, total));
     }
     if total > MAX_TEXT_INPUT {
-        return Err(too_large(&name, total));
+        return Err(InputError::too_large(name, total));
     }
     let mut bytes = head;
     file.take(MAX_TEXT_INPUT)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
-    let text = input::detect::to_text(&name, &bytes)?;
-    input::detect::parse_input(&name, &text)
+    Ok(Opened::Text(bytes))
+}
+
+/// A HAR reader's error placed by line and column in the file.
+pub(crate) fn har_error(name: &str, path: &std::path::Path, e: error::ParseError) -> InputError {
+    InputError::Parse {
+        source_name: name.to_string(),
+        // Count lines up to the offset, streaming.
+        position: line_column(path, e.offset),
+        message: e.message,
+    }
+}
+
+/// Reads one file: a HAR is streamed from disk; anything else is read whole and detected.
+fn read_file(
+    index: usize,
+    name: &str,
+    path: &std::path::Path,
+    progress: &mut dyn FnMut(usize, u64, u64),
+) -> Result<input::detect::Parsed, InputError> {
+    match open_input(name, path)? {
+        Opened::Har(reader, total) => {
+            input::detect::read_har_input(reader, &mut |n| progress(index, n, total))
+                .map_err(|e| har_error(name, path, e))
+        }
+        Opened::Text(bytes) => {
+            let text = input::detect::to_text(name, &bytes)?;
+            input::detect::parse_input(name, &text)
+        }
+    }
 }
 
 /// The line and column of a byte offset in a file, read in chunks (the file may be huge).

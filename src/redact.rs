@@ -775,33 +775,12 @@ pub fn prepare_named(
     path: &std::path::Path,
     redactor: &mut Redactor,
 ) -> Result<Prepared, InputError> {
-    use std::io::BufReader;
-    let name = name.to_string();
-    let unreadable = |e: std::io::Error| InputError::Unreadable {
-        source_name: name.clone(),
-        reason: e.to_string(),
-    };
-    let mut file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut head = Vec::with_capacity(4096);
-    (&mut file)
-        .take(4096)
-        .read_to_end(&mut head)
-        .map_err(unreadable)?;
-    if !crate::input::detect::looks_like_har(&head) {
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > crate::MAX_TEXT_INPUT {
-            return Err(InputError::TooLarge {
-                source_name: name,
-                size,
-                limit: crate::MAX_TEXT_INPUT,
-            });
+    let reader = match crate::open_input(name, path)? {
+        crate::Opened::Text(bytes) => {
+            return redact_input(name, &bytes, redactor).map(Prepared::Text)
         }
-        let mut bytes = head;
-        file.take(crate::MAX_TEXT_INPUT)
-            .read_to_end(&mut bytes)
-            .map_err(unreadable)?;
-        return redact_input(&name, &bytes, redactor).map(Prepared::Text);
-    }
+        crate::Opened::Har(reader, _) => reader,
+    };
     // A large 2xx body off the OAuth paths (a video, a bundle) carries no token response;
     // dropping it keeps a 1 GB entry under the reader's entry limit. Pass 2 still replaces
     // every collected secret wherever it is, bodies included.
@@ -809,7 +788,6 @@ pub fn prepare_named(
         drop_bodies_over: Some(1 << 20),
         ..Default::default()
     };
-    let reader = BufReader::new(std::io::Cursor::new(head).chain(file));
     crate::input::har::for_each_har_entry(reader, &options, &|_| true, &mut |_| {}, &mut |e| {
         redactor.collect_request(&e.request);
         if let Some(r) = &e.response {
@@ -819,11 +797,7 @@ pub fn prepare_named(
             redactor.add(SecretKind::Token, c);
         }
     })
-    .map_err(|e| InputError::Parse {
-        source_name: name.clone(),
-        position: crate::line_column(path, e.offset),
-        message: e.message,
-    })?;
+    .map_err(|e| crate::har_error(name, path, e))?;
     Ok(Prepared::Har)
 }
 
