@@ -60,8 +60,8 @@ pub fn fingerprint(value: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Secrets {
     values: Vec<(String, SecretKind)>,
-    /// The values, for a constant-time "already known?".
-    known: std::collections::HashSet<String>,
+    /// The values with their kinds, for constant-time lookups.
+    known: std::collections::HashMap<String, SecretKind>,
     /// Every spelling of every value and its mask, matched in one pass (built on first use:
     /// a capture with thousands of secrets must not cost thousands of passes per finding).
     matcher: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<String>)>>,
@@ -75,10 +75,10 @@ impl Secrets {
     /// Adds a value (ignored when too short or already known).
     pub fn add(&mut self, kind: SecretKind, value: &str) {
         let v = value.trim();
-        if v.chars().count() < MIN_SECRET_LEN || is_placeholder(v) || self.known.contains(v) {
+        if v.chars().count() < MIN_SECRET_LEN || is_placeholder(v) || self.known.contains_key(v) {
             return;
         }
-        self.known.insert(v.to_string());
+        self.known.insert(v.to_string(), kind);
         self.values.push((v.to_string(), kind));
         self.matcher = std::sync::OnceLock::new();
     }
@@ -140,13 +140,7 @@ impl Secrets {
 
     /// The kind of a known secret value, if it is one.
     pub fn kind_of(&self, value: &str) -> Option<SecretKind> {
-        if !self.known.contains(value.trim()) {
-            return None;
-        }
-        self.values
-            .iter()
-            .find(|(v, _)| v == value.trim())
-            .map(|(_, k)| *k)
+        self.known.get(value.trim()).copied()
     }
 
     /// Replaces every occurrence of every known secret (and its percent-encoded and
