@@ -52,11 +52,11 @@ fn sent_id(req: &Request, step: Step) -> Option<(String, Part, &'static str)> {
 
 /// The placeholder of `Authorization: Basic [REDACTED]` credentials hidden as a whole.
 fn hidden_basic(req: &Request) -> Option<String> {
-    req.headers_named("authorization").find_map(|h| {
-        let (scheme, cred) = h.value.trim().split_once(char::is_whitespace)?;
-        (scheme.eq_ignore_ascii_case("basic") && crate::secret::redaction(cred).is_some())
-            .then(|| cred.trim().to_string())
-    })
+    use crate::secret::{header_credentials, redaction, SecretKind};
+    req.headers_named("authorization")
+        .flat_map(|h| header_credentials(&h.name, &h.value))
+        .find(|(kind, cred)| *kind == SecretKind::Basic && redaction(cred).is_some())
+        .map(|(_, cred)| cred)
 }
 
 /// Digits only, once whitespace and quotes are taken away; the value as Miro compares it
