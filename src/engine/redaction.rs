@@ -113,7 +113,9 @@ pub fn hidden(flow: &Flow, steps: &[Step]) -> Vec<Hidden> {
                 }),
             }
         };
-        for_each_value(&e.request, e.response.as_ref(), &mut note);
+        // Tokens are issued only by token responses: no other body is parsed.
+        let issued = e.response.as_ref().filter(|_| *step == Step::Token);
+        for_each_value(&e.request, issued, &mut note);
     }
     out.sort_by_key(|h| h.evidence);
     out
