@@ -56,6 +56,87 @@ fn label(kind: SecretKind) -> &'static str {
     }
 }
 
+/// Fingerprint characters before the marker: 8 × log2(35) ≈ 41 bits, so two values never
+/// share a placeholder by chance, even when the marker takes the rest.
+const FINGERPRINT_LEAD: usize = 8;
+
+/// Lower-case letters and digits, without `x` (`xxxx` reads as a hand-made redaction).
+const FINGERPRINT_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwyz";
+
+const KINDS: [SecretKind; 6] = [
+    SecretKind::ClientSecret,
+    SecretKind::Code,
+    SecretKind::AccessToken,
+    SecretKind::RefreshToken,
+    SecretKind::Basic,
+    SecretKind::Token,
+];
+
+/// Where the `MASKED-<kind>-` marker of a placeholder sits (byte range), if `v` has one; a
+/// marker cut short by the end of a short value runs to the end.
+fn marker_span(v: &str) -> Option<(usize, usize)> {
+    let start = v.find("MASKED-")?;
+    let body = start + "MASKED-".len();
+    let rest = &v[body..];
+    KINDS
+        .iter()
+        .map(|k| label(*k))
+        .filter_map(|l| {
+            let full = format!("{l}-");
+            if rest.starts_with(&full) {
+                Some((start, body + full.len()))
+            } else if !rest.is_empty() && full.starts_with(rest) {
+                Some((start, v.len()))
+            } else {
+                None
+            }
+        })
+        // `access-token-` before a hypothetical shorter label that prefixes it.
+        .max_by_key(|s| s.1)
+}
+
+/// True when `a` and `b` are the same value, or the placeholders [`Redactor`] gives one value
+/// under two kinds. A value redacted in two files (`redact` reads one at a time) gets its kind
+/// from each file: the code of a callback URL is `MASKED-code-…` there and
+/// `MASKED-access-token-…` when the same string is sent as a bearer token elsewhere. Outside
+/// the markers the two placeholders are the same: same length, same characters kept, and the
+/// fingerprint at each position depends on the value (and key) only. At least
+/// [`FINGERPRINT_LEAD`] fingerprint characters must agree, so two values do not meet by chance.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    let (sa, sb) = (marker_span(a), marker_span(b));
+    if sa.is_none() && sb.is_none() {
+        return false;
+    }
+    // Bytes outside both markers must agree; a marker's bytes are ASCII, so any split point
+    // falls on a char boundary of the other string only if the bytes before agree.
+    let masked = |i: usize| {
+        sa.is_some_and(|(s, e)| (s..e).contains(&i)) || sb.is_some_and(|(s, e)| (s..e).contains(&i))
+    };
+    let (ab, bb) = (a.as_bytes(), b.as_bytes());
+    // Fingerprint characters: the lead before the first marker, and all after it.
+    let first = sa.into_iter().chain(sb).map(|s| s.0).min().unwrap_or(0);
+    let from = first.saturating_sub(FINGERPRINT_LEAD);
+    let mut compared = 0;
+    for i in 0..ab.len() {
+        if masked(i) {
+            continue;
+        }
+        if ab[i] != bb[i] {
+            return false;
+        }
+        if i >= from && ab[i].is_ascii_alphanumeric() {
+            compared += 1;
+        }
+    }
+    compared >= FINGERPRINT_LEAD
+}
+
 /// Values that are not credentials but what a rule reports as such (`false`, `ACCESS_TOKEN`,
 /// `%TOKEN%`, `$(cat token)`): left as written, like [`is_placeholder`] values.
 fn not_a_secret(v: &str) -> bool {
@@ -374,42 +455,32 @@ impl Redactor {
         self.fill(kind, head, tail)
     }
 
-    /// Replaces the alphanumerics of `tail` (`%XX` escapes kept): `MASKED-<kind>-`, then a
-    /// keyed fingerprint of the value up to each character, so a truncated value still reads
-    /// as a prefix of the full one. Only the fingerprint when the marker does not fit; digits
-    /// for an all-digit value.
+    /// Replaces the alphanumerics (and `-`, `_`) of `tail`, `%XX` escapes kept, by
+    /// [`FINGERPRINT_LEAD`] fingerprint characters, then the marker `MASKED-<kind>-` (as much as
+    /// fits), then more fingerprint characters. Each character of the fingerprint comes from a
+    /// keyed digest of the value up to that character, and the layout depends on the position
+    /// only: a truncated value gets a prefix of the placeholder of the full one, and one value
+    /// gets the same characters outside the marker whatever its kind ([`same_secret`]). An
+    /// all-digit value gets digits and no marker.
     fn fill(&self, kind: SecretKind, head: &str, tail: &str) -> String {
         let b = tail.as_bytes();
-        let mut slots = 0;
-        let mut i = 0;
-        while i < b.len() {
-            if b[i] == b'%' && is_escape(b, i) {
-                i += 3;
-                continue;
-            }
-            if b[i].is_ascii_alphanumeric() {
-                slots += 1;
-            }
-            i += 1;
-        }
         let digits = tail
             .bytes()
             .all(|c| c.is_ascii_digit() || !c.is_ascii_alphanumeric());
+        // `-` and `_` are safe in every syntax around a secret (URL, JSON, shell) and are part
+        // of Miro tokens and JWT signatures: filling them keeps the marker in one piece.
+        let slot = |c: u8| c.is_ascii_alphanumeric() || (!digits && (c == b'-' || c == b'_'));
         // Not `REDACTED`: rules take a token that says so as hidden by hand and judge nothing.
-        let marker = format!("MASKED-{}-", label(kind));
-        // A Miro tail always starts with the marker, so a truncated one is still a prefix.
-        let miro = head.contains("eyJtaXJv");
-        let marker = if digits || (slots < marker.len() + 8 && !miro) {
+        let marker = if digits {
             String::new()
         } else {
-            marker
+            format!("MASKED-{}-", label(kind))
         };
-        let mut marker = marker.bytes();
+        let marker = marker.as_bytes();
         let mut out = String::with_capacity(head.len() + tail.len());
         out.push_str(head);
         // A keyed digest of the value up to each character, chained (one hash per byte, so
-        // linear in the value's length): a truncated value still gets a prefix of the
-        // placeholder of the full one.
+        // linear in the value's length).
         let mut state = hmac_sha256(&self.key, head.as_bytes());
         let mut step = |bytes: &[u8]| {
             state = Sha256::new()
@@ -417,8 +488,9 @@ impl Redactor {
                 .chain_update(bytes)
                 .finalize()
                 .into();
-            state[0]
+            u16::from_be_bytes([state[0], state[1]])
         };
+        let mut slots: usize = 0;
         let mut i = 0;
         while i < b.len() {
             if b[i] == b'%' && is_escape(b, i) {
@@ -428,16 +500,20 @@ impl Redactor {
                 continue;
             }
             let c = tail[i..].chars().next().unwrap_or('\0');
-            let byte = step(&b[i..i + c.len_utf8()]);
-            if c.is_ascii_alphanumeric() {
-                let ch = marker.next().unwrap_or_else(|| {
+            let n = step(&b[i..i + c.len_utf8()]);
+            if c.is_ascii() && slot(c as u8) {
+                let in_marker = slots
+                    .checked_sub(FINGERPRINT_LEAD)
+                    .and_then(|k| marker.get(k).copied());
+                let ch = in_marker.unwrap_or_else(|| {
                     if digits {
-                        b'0' + byte % 10
+                        b'0' + (n % 10) as u8
                     } else {
-                        b"0123456789abcdef"[usize::from(byte & 15)]
+                        FINGERPRINT_ALPHABET[usize::from(n) % FINGERPRINT_ALPHABET.len()]
                     }
                 });
                 out.push(ch as char);
+                slots += 1;
             } else {
                 out.push(c);
             }
@@ -843,12 +919,78 @@ mod tests {
         r.add(SecretKind::AccessToken, tok);
         let p = r.placeholder(tok).unwrap().to_string();
         assert_eq!(p.len(), tok.len());
-        assert!(p.starts_with("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_MASKED-access-token-"));
+        let (prefix, tail) = p.split_at("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_".len());
+        assert_eq!(prefix, "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_");
+        assert!(tail[8..].starts_with("MASKED-access-token-"), "{p}");
+        assert!(
+            !tail[..8].contains(|c: char| !c.is_ascii_alphanumeric()),
+            "{p}"
+        );
+        // A truncated token gets a prefix of the full one's placeholder.
+        let cut = &tok[..tok.len() - 9];
+        r.add(SecretKind::AccessToken, cut);
+        assert_eq!(r.placeholder(cut).unwrap(), &p[..cut.len()]);
+        // Miro's documented example: `-` in the tail does not split the marker.
+        let doc = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_o-P91OccaII0A63CDSK--x21xiI";
+        r.add(SecretKind::AccessToken, doc);
+        let d = r.placeholder(doc).unwrap();
+        // 27 characters after the `_`: 8 fingerprint, the marker cut at its end.
+        assert!(d.ends_with("MASKED-access-token"), "{d}");
+        let mut r2 = Redactor::new(b"k");
+        r2.add(SecretKind::Code, doc);
+        assert!(same_secret(d, r2.placeholder(doc).unwrap()));
+        assert_eq!(d.len(), doc.len());
         let out = r.redact(&format!("Bearer {tok} and {tok}"));
         assert_eq!(out, format!("Bearer {p} and {p}"));
         r.add(SecretKind::Code, "a+b/c==");
         let enc = r.redact("code=a%2Bb%2Fc%3D%3D");
         assert!(!enc.contains("a%2Bb"), "{enc}");
         assert_eq!(enc.len(), "code=a%2Bb%2Fc%3D%3D".len());
+    }
+
+    /// One value redacted by two runs (same key) under two kinds: the placeholders differ in
+    /// their markers only, and [`same_secret`] matches them; two values never match.
+    #[test]
+    fn same_secret_across_kinds() {
+        let as_kind = |kind, v: &str| {
+            let mut r = Redactor::new(b"k");
+            r.add(kind, v);
+            r.placeholder(v).unwrap().to_string()
+        };
+        let miro = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Cq3vJ9pXnR2sT8wYkL5mZ0aBcDe";
+        // Another value (random tokens differ from their first character on; the fingerprint of
+        // a position covers the value up to it, so a difference under the marker alone is lost).
+        let other = "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Dq3vJ9pXnR2sT8wYkL5mZ0aBcDe";
+        // 25 alphanumerics: room for `MASKED-code-` + 8, not for `MASKED-access-token-` + 8.
+        let short = "q7Lm2Xv9Rt4Kp8Zs3Wn6Yb1Hd";
+        for v in [miro, short] {
+            let code = as_kind(SecretKind::Code, v);
+            let token = as_kind(SecretKind::AccessToken, v);
+            let refresh = as_kind(SecretKind::RefreshToken, v);
+            assert_ne!(code, token, "{v}");
+            assert!(code.contains("MASKED-code-"), "{code}");
+            assert!(same_secret(&code, &token), "{code} / {token}");
+            assert!(same_secret(&token, &refresh), "{token} / {refresh}");
+            assert!(same_secret(&code, &code));
+            assert!(!same_secret(&code, v));
+        }
+        let (a, b) = (
+            as_kind(SecretKind::Code, miro),
+            as_kind(SecretKind::AccessToken, other),
+        );
+        assert!(!same_secret(&a, &b), "{a} / {b}");
+        let (a, b) = (
+            as_kind(SecretKind::Code, miro),
+            as_kind(SecretKind::Code, other),
+        );
+        assert!(!same_secret(&a, &b), "{a} / {b}");
+        // Another key: another fingerprint.
+        let mut r = Redactor::new(b"other key");
+        r.add(SecretKind::AccessToken, miro);
+        let token = r.placeholder(miro).unwrap();
+        assert!(!same_secret(&as_kind(SecretKind::Code, miro), token));
+        // Unredacted values are compared as they are.
+        assert!(!same_secret("MASKED-code-abc", "MASKED-access-token-abc"));
+        assert!(!same_secret("abcdefgh", "abcdefgi"));
     }
 }

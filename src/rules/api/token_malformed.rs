@@ -6,6 +6,7 @@
 use super::{
     access_token_param, issued_tokens, method_path, parse_auth, rest_calls, MIRO_TOKEN_PREFIX,
 };
+use crate::redact::same_secret;
 use crate::rules::prelude::*;
 
 /// The rule.
@@ -194,13 +195,16 @@ fn fault(t: &str, k: &Known) -> Option<Fault> {
     if t.ends_with("...") || t.ends_with('…') {
         return Some(Fault::Ellipsis);
     }
-    if k.refresh.iter().any(|r| r == t) && !k.issued.iter().any(|a| a == t) {
+    // `same_secret`: in files redacted one at a time the same value is a `MASKED-code-…` in
+    // one and a `MASKED-access-token-…` in the other.
+    let same = |v: &String| same_secret(v, t);
+    if k.refresh.iter().any(same) && !k.issued.iter().any(same) {
         return Some(Fault::RefreshToken);
     }
-    if k.codes.iter().any(|c| c == t) {
+    if k.codes.iter().any(same) {
         return Some(Fault::Code);
     }
-    if k.secrets.iter().any(|s| s == t) {
+    if k.secrets.iter().any(same) {
         return Some(Fault::ClientSecret);
     }
     if k.client_ids.iter().any(|c| c == t)
