@@ -248,15 +248,20 @@ fn redact(args: RedactArgs) -> Result<ExitCode> {
     let mut path = Path::new(&args.input).to_path_buf();
     // Stdin holding a HAR is spooled and streamed like a file.
     let mut _spool = None;
-    let prepared = if args.input == "-" {
-        match read_stdin(&mut false)? {
+    let prepared = if args.input == "-" || is_stream(&path) {
+        let (name, read) = if args.input == "-" {
+            ("-".to_string(), read_stdin(&mut false)?)
+        } else {
+            (path.display().to_string(), open_stream(&path)?)
+        };
+        match read {
             Stdin::Har(spool) => {
                 path = spool.path().to_path_buf();
-                let p = prepare_named("-", &path, &mut redactor)?;
+                let p = prepare_named(&name, &path, &mut redactor)?;
                 _spool = Some(spool);
                 p
             }
-            Stdin::Text(bytes) => Prepared::Text(redact_input("-", &bytes, &mut redactor)?),
+            Stdin::Text(bytes) => Prepared::Text(redact_input(&name, &bytes, &mut redactor)?),
         }
     } else if path.is_file() {
         let file = path.as_path();
@@ -319,10 +324,9 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// Reads an INPUT: `-` is stdin, an existing path is a file, anything else that looks like a
-/// URL or a command is the text itself.
-/// Stdin: a HAR is spooled to a temporary file (so it is streamed like a file, never held
-/// whole); anything else is read, up to [`miro_oauth::MAX_TEXT_INPUT`].
+/// Stdin or another stream (a named pipe, bash's `<(…)`, a device): a HAR is spooled to a
+/// temporary file (so it is streamed like a file, never held whole); anything else is read,
+/// up to [`miro_oauth::MAX_TEXT_INPUT`].
 enum Stdin {
     Har(tempfile::NamedTempFile),
     Text(Vec<u8>),
@@ -333,28 +337,73 @@ fn read_stdin(stdin_used: &mut bool) -> Result<Stdin> {
         bail!("`-` (stdin) given twice; stdin can be read only once");
     }
     *stdin_used = true;
-    let mut stdin = std::io::stdin().lock();
+    read_stream("-", &mut std::io::stdin().lock())
+}
+
+/// A path that is neither a regular file nor a directory but can be read: a named pipe,
+/// `/dev/fd/N` from bash's `<(pbpaste)`, a device.
+fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// Reads a stream (see [`Stdin`]) shown as `name`.
+fn read_stream(name: &str, stream: &mut dyn Read) -> Result<Stdin> {
+    let cannot_read = || {
+        if name == "-" {
+            "-: cannot read stdin".to_string()
+        } else {
+            format!("{name}: cannot read")
+        }
+    };
     let mut head = Vec::with_capacity(4096);
-    (&mut stdin)
+    (&mut *stream)
         .take(4096)
         .read_to_end(&mut head)
-        .context("-: cannot read stdin")?;
+        .with_context(cannot_read)?;
     if miro_oauth::input::detect::looks_like_har(&head) {
-        let mut spool = tempfile::NamedTempFile::new().context("-: cannot spool stdin")?;
-        spool.write_all(&head).context("-: cannot spool stdin")?;
-        std::io::copy(&mut stdin, &mut spool).context("-: cannot spool stdin")?;
-        return Ok(Stdin::Har(spool));
+        let spool = || format!("{name}: cannot spool to a temporary file");
+        let mut file = tempfile::NamedTempFile::new().with_context(spool)?;
+        file.write_all(&head).with_context(spool)?;
+        std::io::copy(stream, &mut file).with_context(spool)?;
+        return Ok(Stdin::Har(file));
     }
-    let limit = miro_oauth::MAX_TEXT_INPUT;
     let mut buf = head;
-    (&mut stdin)
-        .take(limit + 1 - buf.len() as u64)
-        .read_to_end(&mut buf)
-        .context("-: cannot read stdin")?;
-    if buf.len() as u64 > limit {
-        return Err(miro_oauth::error::InputError::too_large("-", buf.len() as u64).into());
+    let limit = miro_oauth::MAX_TEXT_INPUT;
+    if !miro_oauth::read_limited(stream, &mut buf, limit).with_context(cannot_read)? {
+        return Err(miro_oauth::error::InputError::too_large(name, buf.len() as u64).into());
     }
     Ok(Stdin::Text(buf))
+}
+
+/// Opens a stream path (see [`is_stream`]) and reads it.
+fn open_stream(path: &Path) -> Result<Stdin> {
+    let name = path.display().to_string();
+    let mut file =
+        std::fs::File::open(path).map_err(|e| miro_oauth::error::InputError::Unreadable {
+            source_name: name.clone(),
+            reason: e.to_string(),
+        })?;
+    read_stream(&name, &mut file)
+}
+
+/// Reads a whole file (or stream), refused above [`miro_oauth::MAX_TEXT_INPUT`].
+fn read_whole(path: &Path) -> Result<Vec<u8>> {
+    let name = path.display().to_string();
+    let unreadable = |e: std::io::Error| miro_oauth::error::InputError::Unreadable {
+        source_name: name.clone(),
+        reason: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // A file's size for the message; a stream's is not known.
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::new();
+    if !miro_oauth::read_limited(file, &mut bytes, miro_oauth::MAX_TEXT_INPUT)
+        .map_err(unreadable)?
+    {
+        let size = size.max(bytes.len() as u64);
+        return Err(miro_oauth::error::InputError::too_large(&name, size).into());
+    }
+    Ok(bytes)
 }
 
 fn read_input(arg: &OsString, stdin_used: &mut bool) -> Result<(String, Vec<u8>)> {
@@ -369,12 +418,8 @@ fn read_input(arg: &OsString, stdin_used: &mut bool) -> Result<(String, Vec<u8>)
         };
     }
     let path = Path::new(arg);
-    if path.is_file() {
-        let bytes = std::fs::read(path).map_err(|e| miro_oauth::error::InputError::Unreadable {
-            source_name: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        return Ok((path.display().to_string(), bytes));
+    if path.is_file() || is_stream(path) {
+        return Ok((path.display().to_string(), read_whole(path)?));
     }
     input_text(arg, path)
 }
@@ -388,9 +433,9 @@ fn input_text(arg: &OsString, path: &Path) -> Result<(String, Vec<u8>)> {
     if lower.starts_with("http://") || lower.starts_with("https://") || t.starts_with("curl") {
         return Ok(("<arg>".to_string(), text.as_bytes().to_vec()));
     }
-    if path.exists() {
+    if path.is_dir() {
         bail!(
-            "{}: is not a regular file; expected a file with a captured request",
+            "{}: is a directory; expected a file with a captured request",
             path.display()
         );
     }
@@ -505,16 +550,22 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
         // Files are handed to the library by path, so a HAR is streamed, never held whole.
         if arg != "-" && Path::new(arg).is_file() {
             sources.push(miro_oauth::Source::File(Path::new(arg).to_path_buf()));
-        } else if arg == "-" {
-            match read_stdin(&mut stdin_used)? {
+        } else if arg == "-" || is_stream(Path::new(arg)) {
+            let (name, read) = if arg == "-" {
+                ("-".to_string(), read_stdin(&mut stdin_used)?)
+            } else {
+                let p = Path::new(arg);
+                (p.display().to_string(), open_stream(p)?)
+            };
+            match read {
                 Stdin::Har(spool) => {
                     sources.push(miro_oauth::Source::NamedFile(
-                        "-".into(),
+                        name,
                         spool.path().to_path_buf(),
                     ));
                     spools.push(spool);
                 }
-                Stdin::Text(bytes) => sources.push(miro_oauth::Source::Bytes("-".into(), bytes)),
+                Stdin::Text(bytes) => sources.push(miro_oauth::Source::Bytes(name, bytes)),
             }
         } else {
             let (name, bytes) = read_input(arg, &mut stdin_used)?;
@@ -528,20 +579,7 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
             read_input(resp, &mut stdin_used)?
         } else {
             let p = Path::new(resp);
-            let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-            if size > miro_oauth::MAX_TEXT_INPUT {
-                return Err(miro_oauth::error::InputError::too_large(
-                    &p.display().to_string(),
-                    size,
-                )
-                .into());
-            }
-            let bytes =
-                std::fs::read(p).map_err(|e| miro_oauth::error::InputError::Unreadable {
-                    source_name: p.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-            (p.display().to_string(), bytes)
+            (p.display().to_string(), read_whole(p)?)
         };
         miro_oauth::attach_response(&mut flow, &name, &bytes)?;
     }

@@ -55,7 +55,7 @@ pub enum InputError {
         message: String,
     },
     /// A curl command, URL or raw HTTP request larger than any one request can be.
-    #[error("{source_name}: {size} bytes is more than the {} MiB read whole for a curl command, URL or raw HTTP request; expected one request (a large capture belongs in a HAR file, which is streamed)", limit >> 20)]
+    #[error("{source_name}: {} the {} MiB read whole for a curl command, URL or raw HTTP request; expected one request (a large capture belongs in a HAR file, which is streamed)", size_words(*size, *limit), limit >> 20)]
     TooLarge {
         /// File path, `-` or `<arg>`.
         source_name: String,
@@ -72,6 +72,16 @@ pub enum InputError {
         /// What it looked like and what was expected.
         message: String,
     },
+}
+
+/// "N bytes is more than" for a file; only "more than" for a stream read up to one byte past
+/// the limit (its size is not known).
+fn size_words(size: u64, limit: u64) -> String {
+    if size > limit.saturating_add(1) {
+        format!("{size} bytes is more than")
+    } else {
+        "more than".to_string()
+    }
 }
 
 impl InputError {

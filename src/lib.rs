@@ -42,6 +42,20 @@ pub enum Source {
 /// long (Linux caps one argument at 128 KiB); a large capture is a HAR, which is streamed.
 pub const MAX_TEXT_INPUT: u64 = 32 << 20;
 
+/// Reads `reader` to its end, appending to `buf`, but never past `limit` bytes in `buf`:
+/// `Ok(false)` when there was more. Files report their size, a pipe (`<(…)`), a device
+/// (`/dev/zero`) or a file still growing does not, so every whole read goes through this.
+pub fn read_limited(
+    reader: impl std::io::Read,
+    buf: &mut Vec<u8>,
+    limit: u64,
+) -> std::io::Result<bool> {
+    use std::io::Read;
+    let room = (limit + 1).saturating_sub(buf.len() as u64);
+    reader.take(room).read_to_end(buf)?;
+    Ok(buf.len() as u64 <= limit)
+}
+
 /// Reads inputs (name, bytes) in order into one flow. Several inputs form one flow in the
 /// order given; within a HAR, entries are ordered by time.
 pub fn read_flow(sources: &[(String, Vec<u8>)]) -> Result<Flow, InputError> {
@@ -124,9 +138,9 @@ pub(crate) fn open_input(name: &str, path: &std::path::Path) -> Result<Opened, I
         return Err(InputError::too_large(name, total));
     }
     let mut bytes = head;
-    file.take(MAX_TEXT_INPUT)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+    if !read_limited(file, &mut bytes, MAX_TEXT_INPUT).map_err(unreadable)? {
+        return Err(InputError::too_large(name, bytes.len() as u64));
+    }
     Ok(Opened::Text(bytes))
 }
 

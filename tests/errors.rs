@@ -14,7 +14,11 @@
 //! src/cli.rs:read_input "`-` given twice"          → stdin_given_twice, stdin_twice_with_response
 //! src/cli.rs:read_input "-: cannot read stdin"     → stdin_unreadable
 //! src/cli.rs:read_input InputError::Unreadable     → input_unreadable (redact)
-//! src/cli.rs:input_text "is not a regular file"    → input_is_directory
+//! src/cli.rs:input_text "is a directory"          → input_is_directory
+//! src/cli.rs:read_stream / read_whole "more than the 32 MiB" (a device, a pipe, --response)
+//!                                      → endless_streams_are_refused_at_the_cap, text_input_too_large
+//! src/config/load.rs:load "more than 4 MiB", src/project/mod.rs:add_env_file "more than 4 MiB"
+//!                                      → endless_streams_are_refused_at_the_cap
 //! src/cli.rs:input_text "no such file"             → input_missing_file, redact_input_missing
 //! src/cli.rs:options "--now …: not an RFC 3339"    → now_not_rfc3339
 //! src/cli.rs:options "unknown rule in --select"    → select_unknown_rule, ignore_unknown_rule
@@ -546,7 +550,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "input_is_directory",
         args: &["doctor", "har"],
         expect_stderr_contains: &[
-            "miro-oauth: error: har: is not a regular file; expected a file with a captured request",
+            "miro-oauth: error: har: is a directory; expected a file with a captured request",
         ],
         ..CASE
     },
@@ -2897,11 +2901,97 @@ fn text_input_too_large() {
     let out = run(cmd, Some(&big));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(
-        out.stderr.contains(&format!(
-            "miro-oauth: error: -: {} bytes is more than the 32 MiB",
-            limit + 1
-        )),
+        out.stderr
+            .contains("miro-oauth: error: -: more than the 32 MiB read whole"),
         "{}",
         out.stderr
     );
+}
+
+/// Paths that are neither files nor directories are read as streams, with the same caps: an
+/// endless device is refused once past the cap, not read until memory runs out.
+#[cfg(target_os = "linux")]
+#[test]
+fn endless_streams_are_refused_at_the_cap() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("miro-oauth.toml");
+    std::fs::write(
+        &config,
+        "[app]\nclient_id = \"3458764512345678901\"\nredirect_uris = [\"https://app.example.com/cb\"]\nscopes = [\"boards:read\"]\n",
+    )
+    .unwrap();
+    let input =
+        "/dev/zero: more than the 32 MiB read whole for a curl command, URL or raw HTTP request";
+    let cases: [(&[&str], &str); 6] = [
+        (&["doctor", "/dev/zero"], input),
+        (&["redact", "/dev/zero"], input),
+        (&["doctor", "https://api.miro.com/v2/boards", "--response", "/dev/zero"], input),
+        (
+            &["check", "--config", "/dev/zero"],
+            "/dev/zero: cannot read config: more than 4 MiB; expected a miro-oauth.toml or an app manifest (a few KB)",
+        ),
+        (
+            &["doctor", "--config", "/dev/zero", "https://api.miro.com/v2/boards"],
+            "/dev/zero: cannot read config: more than 4 MiB",
+        ),
+        (
+            &["check", "--config", "miro-oauth.toml", "--env", "/dev/zero"],
+            "/dev/zero: cannot read --env file: more than 4 MiB; expected a .env file of KEY=value lines",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut cmd = bin();
+        cmd.current_dir(dir.path()).args(args);
+        let out = run(cmd, None);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains(&format!("miro-oauth: error: {expected}")),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// A named pipe (what bash's `<(pbpaste)` hands over) is read like stdin: a command is
+/// diagnosed, a HAR is spooled and streamed (and redacted).
+#[cfg(target_os = "linux")]
+#[test]
+fn named_pipes_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/access-token-superseded/har-old-token-after-refresh.har"
+    ))
+    .unwrap();
+    let curl = b"curl -X POST https://api.miro.com/v1/oauth/token -d grant_type=authorisation_code -d code=abc -d client_id=1 -d client_secret=s -d redirect_uri=https://app.example.com/cb".to_vec();
+    for (i, (args, content, expect)) in [
+        (vec!["doctor"], curl.clone(), "grant-type-invalid"),
+        (
+            vec!["doctor", "--format", "json"],
+            har.clone(),
+            "\"findings\"",
+        ),
+        (vec!["redact", "--key", "k"], har.clone(), "\"entries\""),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let fifo = dir.path().join(format!("pipe{i}"));
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, content).unwrap())
+        };
+        let mut cmd = bin();
+        cmd.args(&args).arg(&fifo);
+        let out = run(cmd, None);
+        writer.join().unwrap();
+        assert!(matches!(out.code, Some(0 | 1)), "{args:?}: {}", out.stderr);
+        assert!(out.stdout.contains(expect), "{args:?}: {}", out.stdout);
+    }
 }

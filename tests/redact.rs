@@ -234,7 +234,9 @@ fn har_cookies_everywhere_and_valid_json() {
     assert!(changed < 150, "{changed} bytes changed");
     assert!(out.contains("client_id=3458764512345678901"));
     // Miro's public prefix, 8 fingerprint characters, the kind.
-    let code = out.find("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_").expect("the code's prefix");
+    let code = out
+        .find("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_")
+        .expect("the code's prefix");
     let tail = &out[code + "eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_".len()..];
     assert!(tail[8..].starts_with("MASKED-code-"), "{tail}");
     let summary = r.summary().to_string();

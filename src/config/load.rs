@@ -52,16 +52,31 @@ pub fn discover(
     })
 }
 
+/// The most a config file (or an `--env` file) may weigh.
+pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
 /// Reads and parses a config file, detecting TOML vs manifest YAML by content (see
 /// [`detect_format`]).
 ///
 /// A file that cannot be read is [`ConfigError::Unreadable`]; a file that is not UTF-8 is
 /// [`ConfigError::Invalid`] at the first bad byte.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|err| ConfigError::Unreadable {
+    let unreadable = |reason: String| ConfigError::Unreadable {
         path: path.display().to_string(),
-        reason: lower_first(&err.to_string()),
-    })?;
+        reason,
+    };
+    let file =
+        std::fs::File::open(path).map_err(|err| unreadable(lower_first(&err.to_string())))?;
+    let mut bytes = Vec::new();
+    // A config is a few KB; a device or an endless pipe given as one is not read forever.
+    if !crate::read_limited(file, &mut bytes, MAX_CONFIG_BYTES)
+        .map_err(|err| unreadable(lower_first(&err.to_string())))?
+    {
+        return Err(unreadable(format!(
+            "more than {} MiB; expected a miro-oauth.toml or an app manifest (a few KB)",
+            MAX_CONFIG_BYTES >> 20
+        )));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {

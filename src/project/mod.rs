@@ -124,11 +124,20 @@ impl Project {
 
     /// Reads and adds an env file (`--env FILE`).
     pub fn add_env_file(&mut self, path: &Path) -> Result<(), ProjectError> {
-        let bytes = std::fs::read(path).map_err(|e| ProjectError::Unreadable {
+        let unreadable = |reason: String| ProjectError::Unreadable {
             path: path.display().to_string(),
-            reason: e.to_string(),
+            reason,
             what: "--env file",
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(|e| unreadable(e.to_string()))?;
+        let mut bytes = Vec::new();
+        let limit = crate::config::load::MAX_CONFIG_BYTES;
+        if !crate::read_limited(file, &mut bytes, limit).map_err(|e| unreadable(e.to_string()))? {
+            return Err(unreadable(format!(
+                "more than {} MiB; expected a .env file of KEY=value lines",
+                limit >> 20
+            )));
+        }
         let text = String::from_utf8_lossy(&bytes);
         self.add_env_text(path, &text)
     }

@@ -47,7 +47,6 @@
 //! runtime) cannot be seen: `scope-unused` says so in its fix.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
@@ -403,7 +402,10 @@ fn read_text(path: &Path, max: u64, binary_check: bool) -> Option<String> {
         return None;
     }
     let mut buf = Vec::with_capacity(len as usize + 1);
-    f.read_to_end(&mut buf).ok()?;
+    // The size said is not a bound (`/proc`, a file still growing).
+    if !crate::read_limited(&mut f, &mut buf, max).ok()? {
+        return None;
+    }
     if binary_check && buf[..buf.len().min(8192)].contains(&0) {
         return None;
     }
