@@ -52,21 +52,7 @@ const KNOWN_LEAKS: &[(&str, &str, &str, &str)] = &[];
 /// Inputs whose output keeps a mask even with `show_secrets` (not a leak: the opposite), with
 /// the reason. Property 2 checks that every mask in the masked output (other than one the
 /// input itself held) is gone with `show_secrets`.
-const KNOWN_MASKED_WITH_SHOW_SECRETS: &[(&str, &str)] = &[
-    (
-        "fixtures/client-credentials-conflict/basic-secret-differs.http",
-        "client-credentials-conflict masks the two secrets in its evidence itself \
-         (`values: [\"[client_secret len=32 #…]\", …]` in JSON/SARIF), whatever show_secrets says",
-    ),
-    (
-        "fixtures/client-credentials-conflict/postman-basic-and-body.curl",
-        "same rule, same evidence",
-    ),
-    (
-        "fixtures/client-credentials-conflict/secret-twice.http",
-        "same rule, same evidence",
-    ),
-];
+const KNOWN_MASKED_WITH_SHOW_SECRETS: &[(&str, &str)] = &[];
 
 /// Corpus HARs whose redacted copy keeps more OAuth-relevant entries than the original, with
 /// the reason (property 3 also compares the HAR reader's entry and kept counts).

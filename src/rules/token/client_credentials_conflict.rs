@@ -5,7 +5,6 @@
 use super::shape::{basic_headers, sent_params, token_requests, usable_creds, Sent};
 use crate::rules::common::is_placeholder;
 use crate::rules::prelude::*;
-use crate::secret::{mask, SecretKind};
 
 /// The rule.
 pub(crate) static RULE: Rule = Rule {
@@ -20,15 +19,6 @@ pub(crate) static RULE: Rule = Rule {
     reads: &[Evidence::ClientSecret, Evidence::BasicCredentials],
     check,
 };
-
-/// Shows a value: a client id as is, a secret masked.
-fn show(name: &str, value: &str) -> String {
-    if name == "client_secret" {
-        mask(SecretKind::ClientSecret, value)
-    } else {
-        value.to_string()
-    }
-}
 
 fn check(cx: &mut Cx<'_>) {
     for ex in token_requests(cx) {
@@ -76,7 +66,9 @@ fn check(cx: &mut Cx<'_>) {
                     "sent",
                     distinct
                         .iter()
-                        .map(|p| show(name, p.value.trim()))
+                        // Raw: the engine masks secrets in every finding unless
+                        // --show-secrets.
+                        .map(|p| p.value.trim().to_string())
                         .collect::<Vec<_>>(),
                 );
         }
@@ -117,8 +109,8 @@ fn check(cx: &mut Cx<'_>) {
                         "the Authorization: Basic header and the client_secret parameter carry different client secrets: whichever one Miro reads, the other is wrong",
                     )
                     .fix("Send the same Client secret in the Basic header and the client_secret parameter, or drop the Basic header.")
-                    .evidence("basic", mask(SecretKind::ClientSecret, &creds.secret))
-                    .evidence("param", mask(SecretKind::ClientSecret, secret.value.trim()));
+                    .evidence("basic", creds.secret.clone())
+                    .evidence("param", secret.value.trim().to_string());
                 }
             }
         }
