@@ -143,6 +143,10 @@ pub struct CurlDetails {
     pub dialect: &'static str,
     /// Options the parser did not know, kept for the record.
     pub unknown_options: Vec<String>,
+    /// Options that take headers, credentials or options from a file this tool cannot see
+    /// (`-H @file`, `-K file`, `-n`/`--netrc`, `--netrc-file F`, `-b cookie-file`), as
+    /// written: a credential missing from the command may be in there.
+    pub unseen: Vec<String>,
 }
 
 /// A request body.

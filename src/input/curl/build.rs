@@ -100,6 +100,7 @@ pub(super) fn requests(
             user: op.user.clone(),
             dialect: dialect.as_str(),
             unknown_options: op.unknown.clone(),
+            unseen: op.unseen.clone(),
         };
 
         for (k, url_word) in op.urls.iter().enumerate() {

@@ -424,6 +424,9 @@ pub(super) struct Operation {
     pub range: Option<String>,
     /// Options not in the table, as written.
     pub unknown: Vec<String>,
+    /// Options that take headers, credentials or options from a file this tool does not
+    /// read (`-H @file`, `-K file`, `--netrc`, `-b cookie-file`), as written.
+    pub unseen: Vec<String>,
     /// Where this operation starts (the `curl` word or `--next`), for "no URL" errors.
     pub offset: usize,
 }
@@ -559,7 +562,14 @@ fn apply_arg(op: &mut Operation, name: &str, flag: &str, value: String, offset: 
     };
     match name {
         "request" => op.method = Some(value),
-        "header" => op.headers.push(value),
+        "header" => {
+            if value.starts_with('@') {
+                op.unseen.push(format!("{flag} {value}"));
+            }
+            op.headers.push(value)
+        }
+        "config" | "netrc-file" => op.unseen.push(format!("{flag} {value}")),
+        "cookie" if !value.contains('=') => op.unseen.push(format!("{flag} {value}")),
         "user-agent" => op.user_agent = Some(value),
         "referer" => op.referer = Some(value),
         // `-b name=value` is a cookie string; without `=` it names a cookie file to read
@@ -590,6 +600,7 @@ fn apply_arg(op: &mut Operation, name: &str, flag: &str, value: String, offset: 
 /// Applies a switch (`toggle` false for `--no-…` and for `ARG_NO` short letters).
 fn apply_switch(op: &mut Operation, name: &str, toggle: bool) {
     match name {
+        "netrc" | "netrc-optional" if toggle => op.unseen.push(format!("--{name}")),
         "head" => op.head = toggle,
         "get" => op.get = toggle,
         // `--basic` is curl's default method already

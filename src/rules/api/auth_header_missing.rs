@@ -110,6 +110,22 @@ fn check(cx: &mut Cx<'_>) {
                 cx.skip("the HAR shows no Authorization or Cookie header at all (likely exported sanitized); re-export it with \"Export HAR (with sensitive data)\"");
                 continue;
             }
+            // `-H @file`, `-K file`, `--netrc`: the credential may be in a file not shown.
+            Some(InputKind::Curl)
+                if !not_provided
+                    && ex
+                        .request
+                        .curl
+                        .as_ref()
+                        .is_some_and(|c| !c.unseen.is_empty()) =>
+            {
+                let unseen = ex.request.curl.as_ref().map(|c| c.unseen.join(", "));
+                cx.skip(format!(
+                    "the curl command takes headers or credentials from a file this tool cannot see ({}); give the request as sent (curl -v output, raw HTTP or a HAR)",
+                    unseen.unwrap_or_default()
+                ));
+                continue;
+            }
             // A bare URL carries no headers: only Miro's answer can tell.
             Some(InputKind::Url) if !(not_provided || status == 401) => {
                 cx.skip("a bare URL shows no headers; give the curl command or raw request");
