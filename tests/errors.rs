@@ -4,7 +4,8 @@
 //! where there is one, and what was expected. Secrets quoted by an input must not come back.
 //!
 //! Inventory: message source (file:function) → test case(s). Cases in `DOCTOR_CASES` and
-//! `LIVE_CASES` run in `doctor_check_redact_errors` / `live_errors`; the others are `#[test]`s.
+//! `LIVE_CASES` run in `doctor_check_redact_errors` / `live_errors`; the others are `#[test]`s,
+//! here or, written `unit: file::test`, in the `#[cfg(test)]` module of that source file.
 //!
 //! src/main.rs:main "miro-oauth: error: {err:#}" → the prefix asserted in the cases below
 //! src/cli.rs:run (clap usage errors)   → cli_missing_input, cli_bad_format_value,
@@ -72,6 +73,8 @@
 //!                                        har_missing_comma_object, har_truncated,
 //!                                        har_missing_comma_array, har_eof_in_document,
 //!                                        har_eof_in_entries, har_stdin_truncated
+//! src/input/har/scan.rs:string "unexpected …; expected a string" (loose_string, its caller,
+//!                                        checks the quote first) → unit: scan.rs::string_refuses_a_non_string
 //! src/config/load.rs:load (unreadable, not UTF-8) → config_missing_file, config_not_utf8
 //! src/config/toml.rs:FileCtx::syntax_error (toml's message) → toml_syntax,
 //!                                        toml_syntax_unquoted_secret, toml_syntax_unterminated_secret
@@ -85,6 +88,9 @@
 //! src/config/toml.rs:unknown_key                  → toml_typo_key, toml_unknown_key,
 //!                                        toml_key_in_wrong_table, toml_miro_unknown_key
 //! src/config/toml.rs:FileCtx::miro_entry (bad URL) → toml_miro_url_not_absolute
+//! src/config/toml.rs:FileCtx::app_entry / miro_entry unknown-key fallbacks (step 2 of
+//!                                        parse_toml rejects the same keys first, with the same
+//!                                        text) → unit: toml.rs::entry_fallbacks_reject_unknown_keys
 //! src/config/toml.rs:FileCtx::client_id           → toml_client_id_integer, toml_client_id_bool
 //! src/config/toml.rs:FileCtx::string (secret masked) → toml_string_wrong_type,
 //!                                        toml_client_secret_wrong_type
@@ -109,6 +115,8 @@
 //!                                        live_base_url_fragment, live_base_url_query,
 //!                                        live_auth_url_insecure, live_config_api_url_insecure,
 //!                                        live_config_api_url_user_info
+//! src/live/commands.rs:Live::new no config dir (store::default_path None) → live_no_config_dir
+//!                                        (runs as a uid without a passwd entry: root only)
 //! src/live/commands.rs:Live::secret               → live_secret_missing_named,
 //!                                        live_secret_missing_default, live_secret_not_utf8
 //! src/live/commands.rs:Live::load                 → live_no_stored_tokens, live_tokens_of_other_app
@@ -126,35 +134,40 @@
 //! src/live/commands.rs:login (timeout, pages)     → login_times_out, login_exchange_unreachable
 //! src/live/commands.rs:exchange                   → exchange_code_empty, exchange_callback_url_unparsable,
 //!                                        exchange_callback_url_without_code
+//! src/live/commands.rs:exchange "give --code CODE or --callback-url URL" (clap's required
+//!                                        group answers first) → lib_exchange_without_code_or_callback
 //! src/live/commands.rs:refresh                    → refresh_without_refresh_token
 //! src/live/commands.rs:token_info                 → token_info_answer_not_json (+ refused above)
 //! src/live/client.rs:EndpointError::{Invalid,Insecure,NotABase} → the live_base_url_* and
 //!                                        live_config_api_url_* cases above
 //! src/live/client.rs:EndpointError::NotConfigured → lib_endpoint_not_configured (unreachable)
+//! src/live/client.rs:ClientError (MiroClient::new) → live_client_cannot_start
+//! src/live/client.rs:SendError::Build (build_error) → live_token_with_control_character,
+//!                                        unit: client.rs::unbuildable_request_is_not_sent
 //! src/live/client.rs:TransportError (MiroClient::send) → live_unreachable_exchange,
 //!                                        live_unreachable_refresh, live_unreachable_token_info,
 //!                                        live_unreachable_revoke_v1, login_exchange_unreachable
 //! src/live/callback.rs:listen_addr / CallbackServer::bind / wait → login_redirect_no_host,
 //!                                        login_redirect_not_loopback, login_redirect_not_http,
-//!                                        login_port_in_use, login_callback_denied (404 page)
+//!                                        login_port_in_use, login_callback_denied (404 page),
+//!                                        unit: callback.rs::unreadable_request_url_gets_a_400_page
 //! src/live/store.rs:StoreError::Io                → live_token_dir_is_file, live_lock_file_is_dir,
-//!                                        live_token_file_is_dir
+//!                                        live_token_file_is_dir, live_token_file_unwritable,
+//!                                        unit: store.rs::promoting_a_pending_file_fails,
+//!                                        creating_the_temporary_file_fails,
+//!                                        removing_the_token_file_fails
 //! src/live/store.rs:StoreError::{Invalid,Persist,LockTimeout} → live_token_file_corrupt,
 //!                                        live_token_file_not_replaceable, lib_store_lock_timeout
 //!
 //! Warnings (`miro-oauth: warning: …`, exit code unchanged) are not errors and not listed.
 //!
-//! Not covered (no test can reach them here; see the report): the "give --code CODE or
-//! --callback-url URL" bail in src/live/commands.rs:exchange (clap's required group answers
-//! first), random_state's getrandom failure, MiroClient::new and build_error (reqwest builder
-//! failures), store::default_path returning None (dirs falls back to the passwd entry),
-//! StoreError::Io "cannot lock", "cannot promote a pending token file", "cannot create/write/
-//! fsync the temporary token file", "cannot remove the token file" (need fault injection or a
-//! non-root user), CallbackServer::wait's 400 "Bad request" page (a request path that does not
-//! join onto the redirect URI), scan.rs's "unexpected …; expected a string", loose_array's
-//! "an array" and loose_object's "an object" (their callers check the byte first), and the
-//! unknown-key fallbacks of src/config/toml.rs:app_entry and miro_entry (step 2 of parse_toml
-//! rejects the same keys first, with the same text).
+//! Not covered (no test can reach them here; see the report): random_state's "cannot get
+//! random bytes for state" (getrandom fails only when the OS has no random source, which no
+//! test can take away without a seam), StoreError::Io "cannot lock" (flock(2) on a local file
+//! system fails only with EWOULDBLOCK, which is the LockTimeout case, or when the kernel is out
+//! of lock memory; the network and FUSE file systems that refuse locks are not at hand) and
+//! "cannot fsync the temporary token file" (fsync fails only with a device I/O error or a disk
+//! found full at write-back: it needs a faulty or full device).
 //!
 //! Messages that quote input could show a secret from it: the `secret_leak_*` tests pin the
 //! seven found (each message now names, not quotes, the part at fault, and the binary masks
@@ -2994,4 +3007,185 @@ fn named_pipes_are_read() {
         assert!(matches!(out.code, Some(0 | 1)), "{args:?}: {}", out.stderr);
         assert!(out.stdout.contains(expect), "{args:?}: {}", out.stdout);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Live-command failures that need a condition injected: a damaged token, a process that cannot
+// start threads, a user without a home, a file-size limit; and the exchange guard clap hides.
+
+/// A token file whose access token holds a control character: token-info cannot put it in
+/// the Authorization header, and says so before sending anything.
+#[test]
+fn live_token_with_control_character() {
+    let dir = inputs();
+    let mut token: serde_json::Value =
+        serde_json::from_str(&token_json("3458764512345678901", true, None)).unwrap();
+    token["access_token"] = format!("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_{ACCESS_SECRET}\n").into();
+    let path = dir.path().join("t.json");
+    write_token_file(&path, &token.to_string());
+    let closed = closed_port_url();
+    let mut cmd = bin();
+    cmd.current_dir(dir.path())
+        .env(SECRET_VAR, APP_SECRET)
+        .args(["token-info", "--config", "live/app.toml", "--token-file"])
+        .arg(&path)
+        .args(["--base-url", &closed]);
+    let out = run(cmd, None);
+    assert_out(
+        &out,
+        2,
+        &[
+            &format!("miro-oauth: error: cannot build the request to {closed}/v1/oauth-token: builder error: failed to parse header value; expected header values without control characters (token-info sends the stored access token in one: run `miro-oauth login` for a new token)"),
+        ],
+        &[ACCESS_SECRET, APP_SECRET],
+        "live_token_with_control_character",
+    );
+}
+
+/// MiroClient::new fails when reqwest cannot start its worker thread: here every new thread
+/// asks for a 1 PiB stack (RUST_MIN_STACK), more than the address space.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+#[test]
+fn live_client_cannot_start() {
+    let dir = inputs();
+    let mut cmd = bin();
+    cmd.current_dir(dir.path())
+        .env(SECRET_VAR, APP_SECRET)
+        .env("RUST_MIN_STACK", (1u64 << 50).to_string())
+        .args(["token-info", "--config", "live/app.toml", "--token-file"])
+        .arg(dir.path().join("t.json"));
+    let out = run(cmd, None);
+    assert_out(
+        &out,
+        2,
+        &[
+            "miro-oauth: error: cannot start the HTTP client: builder error: ",
+            "; expected to start its worker thread (check the process's limits on threads, memory and open files)",
+        ],
+        &[APP_SECRET],
+        "live_client_cannot_start",
+    );
+}
+
+/// store::default_path finds no config directory for a user without HOME, XDG_CONFIG_HOME
+/// or a passwd entry: the binary runs as such a user (which needs root; skipped otherwise).
+#[cfg(unix)]
+#[test]
+fn live_no_config_dir() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(
+        dir.path().join("miro-oauth.toml"),
+        "[app]\nclient_id = \"3458764512345678901\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n",
+    )
+    .unwrap();
+    // A uid no passwd file gives a home to.
+    const NOBODY_AT_ALL: u32 = 2_000_000_123;
+    let mut cmd = bin();
+    cmd.current_dir(dir.path())
+        .env_remove("HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .uid(NOBODY_AT_ALL)
+        .gid(NOBODY_AT_ALL)
+        .args(["token-info", "--config", "miro-oauth.toml"]);
+    let child = match cmd.spawn() {
+        Ok(child) => child,
+        // Not root (setuid refused), or the binary is not reachable by that user.
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            eprintln!("live_no_config_dir skipped: cannot run as uid {NOBODY_AT_ALL}: {e}");
+            return;
+        }
+        Err(e) => panic!("run miro-oauth: {e}"),
+    };
+    let out: Out = child.wait_with_output().unwrap().into();
+    assert_out(
+        &out,
+        2,
+        &["miro-oauth: error: cannot find the user's config directory for the token file; give --token-file PATH"],
+        &[],
+        "live_no_config_dir",
+    );
+}
+
+/// The temporary token file cannot be written: the binary runs with a file-size limit of 0
+/// (`ulimit -f 0`, SIGXFSZ ignored, so a write fails with EFBIG instead of killing it).
+#[cfg(unix)]
+#[test]
+fn live_token_file_unwritable() {
+    let issuer = canned_server(|_| {
+        (
+            200,
+            r#"{"access_token":"eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_IssuedAccess0123456789abcdef","token_type":"bearer","expires_in":3600,"scope":"boards:read"}"#.into(),
+        )
+    });
+    let dir = inputs();
+    let tokens = dir.path().join("tokens");
+    let plain = bin();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0; exec \"$0\" \"$@\"")
+        .arg(plain.get_program());
+    for (k, v) in plain.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.current_dir(dir.path())
+        .env(SECRET_VAR, APP_SECRET)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .args(["exchange", "--config", "live/app.toml", "--token-file"])
+        .arg(tokens.join("t.json"))
+        .args(["--base-url", &issuer, "--code", CODE_SECRET]);
+    let out = run(cmd, None);
+    assert_out(
+        &out,
+        2,
+        &[
+            &format!("miro-oauth: error: {}/.t.json.", tokens.display()),
+            ".pending: cannot write the temporary token file: File too large",
+        ],
+        &[CODE_SECRET, APP_SECRET, "IssuedAccess"],
+        "live_token_file_unwritable",
+    );
+    // Nothing half-written is left to be promoted later.
+    let left: Vec<_> = std::fs::read_dir(&tokens)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, [std::ffi::OsString::from("t.json.lock")]);
+}
+
+/// clap's required group keeps the binary from calling `exchange` without --code or
+/// --callback-url (exchange_needs_code_or_callback); a library caller can.
+#[test]
+fn lib_exchange_without_code_or_callback() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("miro-oauth.toml");
+    std::fs::write(
+        &config,
+        format!("[app]\nclient_id = \"3458764512345678901\"\nclient_secret = \"{APP_SECRET}\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n"),
+    )
+    .unwrap();
+    let args = miro_oauth::live::ExchangeArgs {
+        code: None,
+        callback_url: None,
+        redirect_uri: None,
+        state: None,
+        live: miro_oauth::live::LiveOptions {
+            config: Some(config),
+            base_url: None,
+            auth_url: None,
+            token_file: Some(dir.path().join("t.json")),
+            show_secrets: false,
+            color: miro_oauth::live::commands::ColorWhen::Never,
+        },
+    };
+    let e = miro_oauth::live::exchange(&args).expect_err("neither --code nor --callback-url");
+    assert_eq!(format!("{e:#}"), "give --code CODE or --callback-url URL");
+    assert!(!dir.path().join("t.json").exists());
 }

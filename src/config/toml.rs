@@ -719,6 +719,72 @@ mod tests {
         assert_eq!((last.line, last.column), (100_002, 3));
     }
 
+    /// Step 3 on text that skipped step 2's key check: each entry of `[app]` and `[miro]`
+    /// through `app_entry` / `miro_entry`, the first error if any.
+    fn entries(text: &str) -> Result<(), ConfigError> {
+        let file = FileCtx {
+            text,
+            path: Path::new("m.toml"),
+            lines: LineIndex::new(text),
+        };
+        let sections: Sections<Spanned<Item>> = toml::from_str(text).unwrap();
+        let mut app = AppConfig::default();
+        for (key, value) in sorted(sections.app.map(|e| e.0).unwrap_or_default()) {
+            file.app_entry(&mut app, &key, value)?;
+        }
+        let mut miro = MiroConfig::default();
+        for (key, value) in sorted(sections.miro.map(|e| e.0).unwrap_or_default()) {
+            file.miro_entry(&mut miro, &key, value)?;
+        }
+        Ok(())
+    }
+
+    /// `parse_toml` rejects unknown keys in step 2, before `app_entry` and `miro_entry` see
+    /// them; their own fallbacks say the same, at the same place, should a key ever reach
+    /// them (a key added to APP_KEYS or MIRO_KEYS but not handled there).
+    #[test]
+    fn entry_fallbacks_reject_unknown_keys() {
+        let text = "[app]\nclient_id = \"1\"\nredirect_uri = [\"https://a.example/cb\"]\n";
+        let expected = "m.toml:3:1: unknown key `redirect_uri` in [app]; did you mean `redirect_uris`? valid keys: client_id, client_secret_env, client_secret, redirect_uris, sdk_redirect_uri, scopes, expiring_tokens, uses_web_sdk, sdk_uri";
+        assert_eq!(entries(text).unwrap_err().to_string(), expected);
+        assert_eq!(
+            parse_toml(text, Path::new("m.toml"))
+                .unwrap_err()
+                .to_string(),
+            expected
+        );
+        let text = "[app]\nclient_id = \"1\"\n[miro]\napi_url = \"https://api.miro.com\"\n  client_id = \"2\"\n";
+        let expected = "m.toml:5:3: `client_id` belongs in [app], not [miro]; valid keys in [miro]: auth_url, api_url";
+        assert_eq!(entries(text).unwrap_err().to_string(), expected);
+        assert_eq!(
+            parse_toml(text, Path::new("m.toml"))
+                .unwrap_err()
+                .to_string(),
+            expected
+        );
+    }
+
+    /// Every key step 2 lets through is one `app_entry` / `miro_entry` handle.
+    #[test]
+    fn entries_handle_every_accepted_key() {
+        let value = |key: &str| match key {
+            "redirect_uris" | "scopes" => "[\"https://a.example/cb\"]",
+            "expiring_tokens" | "uses_web_sdk" => "true",
+            "auth_url" | "api_url" => "\"https://api.miro.com\"",
+            "client_id" => "\"3458764512345678901\"",
+            _ => "\"https://a.example/x\"",
+        };
+        let app: String = APP_KEYS
+            .iter()
+            .map(|k| format!("{k} = {}\n", value(k)))
+            .collect();
+        let miro: String = MIRO_KEYS
+            .iter()
+            .map(|k| format!("{k} = {}\n", value(k)))
+            .collect();
+        entries(&format!("[app]\n{app}[miro]\n{miro}")).unwrap();
+    }
+
     #[test]
     fn long_keys_are_shortened_in_messages() {
         let key = "k".repeat(1_000_000);

@@ -332,6 +332,46 @@ mod tests {
         assert!(a("http://app.example.com/cb").is_err());
     }
 
+    /// Sends one raw HTTP/1.0 request and returns the whole answer.
+    fn raw_request(addr: SocketAddr, request: &str) -> String {
+        use std::io::{Read, Write};
+        let mut conn = std::net::TcpStream::connect(addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        conn.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    /// A request target that cannot be joined onto the redirect URI (an absolute URL with an
+    /// out-of-range port) gets the 400 page, and the wait goes on to the real callback.
+    #[test]
+    fn unreadable_request_url_gets_a_400_page() {
+        let server = CallbackServer::bind(&Url::parse("http://127.0.0.1:0/cb").unwrap()).unwrap();
+        let addr = server.server.server_addr().to_ip().unwrap();
+        let client = std::thread::spawn(move || {
+            let bad = raw_request(
+                addr,
+                "GET http://127.0.0.1:99999/cb?code=x HTTP/1.0\r\n\r\n",
+            );
+            let good = raw_request(addr, "GET /cb?code=c1&state=s1 HTTP/1.0\r\n\r\n");
+            (bad, good)
+        });
+        let callback = server
+            .wait(Instant::now() + Duration::from_secs(20))
+            .expect("the real callback after the bad request");
+        assert_eq!(callback.params.code.as_deref(), Some("c1"));
+        callback.respond(200, "Done", "ok");
+        let (bad, good) = client.join().unwrap();
+        assert!(bad.starts_with("HTTP/1.0 400 "), "{bad}");
+        assert!(
+            bad.contains("<h1>Bad request</h1><p>The request URL could not be read.</p>"),
+            "{bad}"
+        );
+        assert!(good.starts_with("HTTP/1.0 200 "), "{good}");
+    }
+
     #[test]
     fn page_escapes() {
         let p = page("<b>", "a & \"b\"");

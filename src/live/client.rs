@@ -274,6 +274,15 @@ pub struct TransportError {
     pub reason: String,
 }
 
+/// The HTTP client could not be set up (exit 2): reqwest's blocking client runs its own
+/// worker thread and event loop, which the process may be unable to start.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot start the HTTP client: {reason}; expected to start its worker thread (check the process's limits on threads, memory and open files)")]
+pub struct ClientError {
+    /// The error chain.
+    pub reason: String,
+}
+
 /// The successful token response (facts §4.3).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenResponse {
@@ -402,7 +411,7 @@ impl MiroClient {
     /// A client for these endpoints. Redirects are never followed: a 3xx could carry the
     /// client secret or a token to another host. Proxies from the environment are honoured
     /// except for a loopback API (a local stand-in).
-    pub fn new(endpoints: Endpoints) -> Result<MiroClient, TransportError> {
+    pub fn new(endpoints: Endpoints) -> Result<MiroClient, ClientError> {
         let mut b = reqwest::blocking::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
@@ -411,10 +420,7 @@ impl MiroClient {
         if endpoints.api_is_loopback() {
             b = b.no_proxy();
         }
-        let http = b.build().map_err(|e| TransportError {
-            url: endpoints.api_origin(),
-            reason: chain(&e),
-        })?;
+        let http = b.build().map_err(|e| ClientError { reason: chain(&e) })?;
         Ok(MiroClient { http, endpoints })
     }
 
@@ -455,15 +461,16 @@ impl MiroClient {
         let body: String = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(params)
             .finish();
+        let url = self.endpoints.token_url();
         let req = self
             .http
-            .post(self.endpoints.token_url())
+            .post(url.clone())
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, UA)
             .body(body)
             .build()
-            .map_err(build_error)?;
+            .map_err(|e| build_error(&url, e))?;
         self.send(req)
     }
 
@@ -503,14 +510,15 @@ impl MiroClient {
 
     /// `GET /v1/oauth-token` with the token in the `Authorization` header (facts §7, §8).
     pub fn token_info(&self, access_token: &str) -> Result<Sent, SendError> {
+        let url = self.endpoints.token_info_url();
         let req = self
             .http
-            .get(self.endpoints.token_info_url())
+            .get(url.clone())
             .header(AUTHORIZATION, format!("Bearer {access_token}"))
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, UA)
             .build()
-            .map_err(build_error)?;
+            .map_err(|e| build_error(&url, e))?;
         self.send(req)
     }
 
@@ -526,28 +534,30 @@ impl MiroClient {
             "clientId": client_id,
             "clientSecret": client_secret,
         });
+        let url = self.endpoints.revoke_v2_url();
         let req = self
             .http
-            .post(self.endpoints.revoke_v2_url())
+            .post(url.clone())
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, UA)
             .body(body.to_string())
             .build()
-            .map_err(build_error)?;
+            .map_err(|e| build_error(&url, e))?;
         self.send(req)
     }
 
     /// `POST /v1/oauth/revoke?access_token=…`: deprecated by Miro because the token sits in
     /// the URL (facts §9); only behind `revoke --v1`.
     pub fn revoke_v1(&self, access_token: &str) -> Result<Sent, SendError> {
+        let url = self.endpoints.revoke_v1_url(access_token);
         let req = self
             .http
-            .post(self.endpoints.revoke_v1_url(access_token))
+            .post(url.clone())
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, UA)
             .build()
-            .map_err(build_error)?;
+            .map_err(|e| build_error(&url, e))?;
         self.send(req)
     }
 }
@@ -561,20 +571,25 @@ pub enum SendError {
     /// No answer.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// The request could not be built, so it was never sent. Only a header value can be
+    /// refused: a control character in the access token of the token file, which
+    /// `token-info` sends as `Authorization: Bearer …`.
+    #[error("cannot build the request to {url}: {reason}; expected header values without control characters (token-info sends the stored access token in one: run `miro-oauth login` for a new token)")]
+    Build {
+        /// The URL without its query (the v1 revoke query holds a token).
+        url: String,
+        /// The error chain.
+        reason: String,
+    },
 }
 
-fn build_error(e: reqwest::Error) -> SendError {
-    SendError::Transport(TransportError {
-        url: e
-            .url()
-            .map(|u| {
-                let mut u = u.clone();
-                u.set_query(None);
-                u.to_string()
-            })
-            .unwrap_or_default(),
+fn build_error(url: &Url, e: reqwest::Error) -> SendError {
+    let mut url = url.clone();
+    url.set_query(None);
+    SendError::Build {
+        url: url.to_string(),
         reason: chain(&e.without_url()),
-    })
+    }
 }
 
 /// The error and its sources, joined with `: `.
@@ -709,6 +724,29 @@ mod tests {
             local.allow_credentials(&other_port),
             Err(EndpointError::NotConfigured { .. })
         ));
+    }
+
+    /// A token with a control character cannot go into the Authorization header: the
+    /// request is refused before anything is sent, naming the URL and what was expected.
+    #[test]
+    fn unbuildable_request_is_not_sent() {
+        let client = MiroClient::new(ep()).unwrap();
+        let e = client
+            .token_info("eyJtaXJvLm9yaWdpbiI6ImV1MDEifQ_Secret\nAccess")
+            .expect_err("a build error");
+        assert!(matches!(e, SendError::Build { .. }), "{e:?}");
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(
+                "cannot build the request to https://api.miro.com/v1/oauth-token: builder error"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("expected header values without control characters (token-info sends the stored access token in one: run `miro-oauth login` for a new token)"),
+            "{shown}"
+        );
+        assert!(!shown.contains("Secret"), "{shown}");
     }
 
     #[test]

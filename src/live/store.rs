@@ -485,6 +485,84 @@ mod tests {
         assert!(lock.pending_files().is_empty());
     }
 
+    /// The OS error of a `StoreError::Io` (its `Display` is `{path}: {what}`; the binary
+    /// shows the OS error after it, through the error chain).
+    fn io_kind(e: StoreError) -> std::io::ErrorKind {
+        match e {
+            StoreError::Io { source, .. } => source.kind(),
+            other => panic!("expected StoreError::Io, got {other:?}"),
+        }
+    }
+
+    /// A pending file cannot be promoted when the rename fails. Here the token path ends in
+    /// `/` (`--token-file dir/t.json/`): no file is there to read, but a rename of a file
+    /// onto a name with a trailing slash fails (ENOTDIR), even as root.
+    #[cfg(unix)]
+    #[test]
+    fn promoting_a_pending_file_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("t.json/"));
+        let lock = store.lock(Duration::from_secs(1)).unwrap();
+        let pending = dir.path().join(".t.json.a.pending");
+        fs::write(
+            &pending,
+            serde_json::to_string(&token("new", "2026-01-01T00:00:00Z")).unwrap(),
+        )
+        .unwrap();
+        let e = lock.load().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: cannot promote a pending token file",
+                store.path().display()
+            )
+        );
+        assert_eq!(io_kind(e), std::io::ErrorKind::NotADirectory);
+        // The pending pair is not lost: the next run can still promote it.
+        assert!(pending.exists());
+    }
+
+    /// The temporary file cannot be created when the directory went away after the lock was
+    /// taken (another process removed it).
+    #[test]
+    fn creating_the_temporary_file_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("tokens");
+        let store = TokenStore::new(sub.join("t.json"));
+        let lock = store.lock(Duration::from_secs(1)).unwrap();
+        fs::remove_dir_all(&sub).unwrap();
+        let e = lock.save(&token("r1", "2026-01-01T00:00:00Z")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{}: cannot create a temporary token file", sub.display())
+        );
+        assert_eq!(io_kind(e), std::io::ErrorKind::NotFound);
+    }
+
+    /// The token file cannot be removed when a non-empty directory stands in its place
+    /// (unlink refuses directories, even as root).
+    #[test]
+    fn removing_the_token_file_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.json");
+        fs::create_dir(&path).unwrap();
+        fs::write(path.join("keep"), "not a token file").unwrap();
+        let store = TokenStore::new(&path);
+        let lock = store.lock(Duration::from_secs(1)).unwrap();
+        let e = lock.remove().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("{}: cannot remove the token file", path.display())
+        );
+        // EISDIR on Linux (macOS says EPERM).
+        #[cfg(target_os = "linux")]
+        assert_eq!(io_kind(e), std::io::ErrorKind::IsADirectory);
+        assert!(path.join("keep").exists());
+        // No file at all is not an error: there is nothing to remove.
+        fs::remove_dir_all(&path).unwrap();
+        assert!(lock.remove().is_ok());
+    }
+
     #[test]
     fn scopes_split() {
         assert_eq!(

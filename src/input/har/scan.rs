@@ -608,13 +608,21 @@ impl<'p, R: Read> Scanner<'p, R> {
     pub(super) fn object(
         &mut self,
         what: &str,
-        mut f: impl FnMut(&mut Self, &Key) -> Result<(), ParseError>,
+        f: impl FnMut(&mut Self, &Key) -> Result<(), ParseError>,
     ) -> Result<(), ParseError> {
         let b = self.peek_expect(what)?;
         if b != b'{' {
             return Err(self.unexpected(b, what));
         }
         self.pos += 1;
+        self.object_members(f)
+    }
+
+    /// The members of an object whose `{` was just consumed (see [`Scanner::object`]).
+    fn object_members(
+        &mut self,
+        mut f: impl FnMut(&mut Self, &Key) -> Result<(), ParseError>,
+    ) -> Result<(), ParseError> {
         if self.peek_expect("a key string or '}'")? == b'}' {
             self.pos += 1;
             return Ok(());
@@ -642,13 +650,21 @@ impl<'p, R: Read> Scanner<'p, R> {
     pub(super) fn array(
         &mut self,
         what: &str,
-        mut f: impl FnMut(&mut Self, usize) -> Result<(), ParseError>,
+        f: impl FnMut(&mut Self, usize) -> Result<(), ParseError>,
     ) -> Result<usize, ParseError> {
         let b = self.peek_expect(what)?;
         if b != b'[' {
             return Err(self.unexpected(b, what));
         }
         self.pos += 1;
+        self.array_elements(f)
+    }
+
+    /// The elements of an array whose `[` was just consumed (see [`Scanner::array`]).
+    fn array_elements(
+        &mut self,
+        mut f: impl FnMut(&mut Self, usize) -> Result<(), ParseError>,
+    ) -> Result<usize, ParseError> {
         if self.peek_expect("a value or ']'")? == b']' {
             self.pos += 1;
             return Ok(0);
@@ -709,7 +725,8 @@ impl<'p, R: Read> Scanner<'p, R> {
         f: impl FnMut(&mut Self, usize) -> Result<(), ParseError>,
     ) -> Result<usize, ParseError> {
         if self.peek_expect("a value")? == b'[' {
-            self.array("an array", f)
+            self.bump();
+            self.array_elements(f)
         } else {
             self.skip_value()?;
             Ok(0)
@@ -722,7 +739,8 @@ impl<'p, R: Read> Scanner<'p, R> {
         f: impl FnMut(&mut Self, &Key) -> Result<(), ParseError>,
     ) -> Result<(), ParseError> {
         if self.peek_expect("a value")? == b'{' {
-            self.object("an object", f)
+            self.bump();
+            self.object_members(f)
         } else {
             self.skip_value()
         }
@@ -940,6 +958,58 @@ mod tests {
         // An odd run escapes the quote: the string does not end there.
         let err = strings(br#"["a\\\"]"#, 1).unwrap_err();
         assert!(err.message.contains("closing the string"), "{err}");
+    }
+
+    /// `string` on a value that is not a string. (Its one caller in the reader, `loose_string`,
+    /// looks at the first byte first; `string` still refuses what it cannot read.)
+    #[test]
+    fn string_refuses_a_non_string() {
+        for step in [1, 3, 64] {
+            let err = strings(br#"["a", 7]"#, step).unwrap_err();
+            assert_eq!(err.offset, 6);
+            assert_eq!(err.message, "[1]: unexpected '7'; expected a string");
+            let err = strings(b"[{}]", step).unwrap_err();
+            assert_eq!(err.offset, 1);
+            assert_eq!(err.message, "[0]: unexpected '{'; expected a string");
+        }
+    }
+
+    /// The loose readers walk an array or object and skip any other value, so they have no
+    /// "expected an array/object" error of their own; errors inside are the walkers'.
+    #[test]
+    fn loose_readers_walk_or_skip() {
+        let mut progress = |_| {};
+        let doc = br#"[1, "x", {"a": [2]}] {"k": 1} "tail" [] {"a": 1, "b": [3, 4]} 5"#;
+        let mut s = Scanner::new(Drip(doc, 5), 64, 1 << 20, &mut progress);
+        let mut seen = Vec::new();
+        assert_eq!(
+            s.loose_array(|s, i| {
+                seen.push(i);
+                s.skip_value()
+            })
+            .unwrap(),
+            3
+        );
+        assert_eq!(seen, [0, 1, 2]);
+        assert_eq!(s.loose_array(|_, _| panic!("not an array")).unwrap(), 0);
+        s.loose_object(|_, _| panic!("not an object")).unwrap();
+        assert_eq!(s.loose_array(|_, _| panic!("empty")).unwrap(), 0);
+        let mut keys = Vec::new();
+        s.loose_object(|s, key| {
+            keys.push(String::from_utf8_lossy(key.as_bytes()).into_owned());
+            s.skip_value()
+        })
+        .unwrap();
+        assert_eq!(keys, ["a", "b"]);
+        s.loose_object(|_, _| panic!("not an object")).unwrap();
+        assert_eq!(s.peek().unwrap(), None);
+
+        let mut s = Scanner::new(Drip(b"[1 2]", 64), 64, 1 << 20, &mut progress);
+        let err = s.loose_array(|s, _| s.skip_value()).unwrap_err();
+        assert_eq!(err.message, "[0]: unexpected '2'; expected ',' or ']'");
+        let mut s = Scanner::new(Drip(br#"{"a": 1 "b"}"#, 64), 64, 1 << 20, &mut progress);
+        let err = s.loose_object(|s, _| s.skip_value()).unwrap_err();
+        assert_eq!(err.message, "a: unexpected '\"'; expected ',' or '}'");
     }
 
     #[test]
