@@ -1448,7 +1448,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "yaml_two_documents",
         args: &["check", "--config", "config/two-documents.yaml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/two-documents.yaml: the file holds more than one yaml document: expected a single manifest",
+            "miro-oauth: error: config/two-documents.yaml:2:1: a second yaml document starts here: expected a single manifest (one yaml document, with no `---` or `...` line after its content)",
         ],
         ..CASE
     },
@@ -1456,8 +1456,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "yaml_duplicate_key",
         args: &["check", "--config", "config/duplicate-key.yaml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/duplicate-key.yaml:4:1: ",
-            "duplicate entry with key \"appName\"",
+            "miro-oauth: error: config/duplicate-key.yaml:4:1: the key \"appName\" is repeated in the same mapping: expected each key once",
         ],
         ..CASE
     },
