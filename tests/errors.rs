@@ -73,7 +73,7 @@
 //!                                        har_missing_comma_array, har_eof_in_document,
 //!                                        har_eof_in_entries, har_stdin_truncated
 //! src/config/load.rs:load (unreadable, not UTF-8) → config_missing_file, config_not_utf8
-//! src/config/toml.rs:FileCtx::syntax_error (toml's message) → toml_syntax,
+//! src/config/toml.rs:FileCtx::syntax_error / plain_syntax_message → toml_syntax,
 //!                                        toml_syntax_unquoted_secret, toml_syntax_unterminated_secret
 //! src/config/toml.rs:FileCtx::large_integer_message → toml_client_id_too_large
 //! src/config/toml.rs:parse_toml (empty, [[app]], `app` not a table, no [app], key is a table)
@@ -1193,8 +1193,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "toml_syntax",
         args: &["doctor", AUTHORIZE, "--config", "config/syntax.toml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/syntax.toml:1:5: ",
-            "invalid table header; expected `.`, `]`",
+            "miro-oauth: error: config/syntax.toml:1:5: invalid table header: expected a table name closed by `]` on the same line, as in [app]",
         ],
         ..CASE
     },
@@ -1202,8 +1201,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "toml_syntax_unquoted_secret",
         args: &["check", "--config", "config/syntax-unquoted-secret.toml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/syntax-unquoted-secret.toml:3:17: ",
-            "invalid string; expected `\"`, `'`",
+            "miro-oauth: error: config/syntax-unquoted-secret.toml:3:17: invalid value: expected a quoted string (\"…\"), true or false, a number, an array [ … ] or an inline table { … } (text must be quoted)",
         ],
         expect_stderr_lacks: &[APP_SECRET],
         ..CASE
@@ -1212,8 +1210,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "toml_syntax_unterminated_secret",
         args: &["check", "--config", "config/syntax-unterminated-secret.toml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/syntax-unterminated-secret.toml:3:50: ",
-            "invalid basic string",
+            "miro-oauth: error: config/syntax-unterminated-secret.toml:3:50: unterminated string: expected a closing `\"` before the end of the line",
         ],
         expect_stderr_lacks: &[APP_SECRET],
         ..CASE
