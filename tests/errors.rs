@@ -43,7 +43,8 @@
 //! src/input/http.rs:parse_http empty / no request line → lib_http_errors (unreachable)
 //! src/input/http.rs:parse_http no Host header     → http_missing_host
 //! src/input/http.rs:parse_response empty / no status line → response_empty, response_not_http
-//! src/input/curl/mod.rs:parse_curl "not a curl command" → curl_quoted_whole_command, curl_at_prefix
+//! src/input/curl/mod.rs:not_curl_message (quoted command, `@curl`) → curl_quoted_whole_command,
+//!                                        curl_at_prefix; "not a curl command" → lib_curl_not_curl (unreachable)
 //! src/input/curl/mod.rs:parse_curl empty input    → lib_curl_empty (unreachable)
 //! src/input/curl/shell.rs:unterminated_quote      → curl_unterminated_single_quote,
 //!                                        curl_unterminated_double_quote, curl_ps_unterminated_single_quote
@@ -908,8 +909,7 @@ const DOCTOR_CASES: &[Case] = &[
         args: &["doctor", "-"],
         stdin: Some(b"\"curl https://api.miro.com/v1/oauth/token\"\n"),
         expect_stderr_contains: &[
-            "miro-oauth: error: -:1:1: ",
-            "'curl https://api.miro.com/v1/oauth/token' is not a curl command; expected a command starting with curl",
+            "miro-oauth: error: -:1:1: the whole command is quoted, so a shell would look for a program named 'curl https://api.miro.com/v1/oauth/token'; expected a command starting with curl: remove the quotes around it",
         ],
         ..CASE
     },
@@ -918,8 +918,7 @@ const DOCTOR_CASES: &[Case] = &[
         args: &["doctor", "-"],
         stdin: Some(b"@curl https://api.miro.com/v1/oauth/token\n"),
         expect_stderr_contains: &[
-            "miro-oauth: error: -:1:1: ",
-            "'@curl' is not a curl command; expected a command starting with curl",
+            "miro-oauth: error: -:1:1: a leading `@` hides a command's echo only in a Windows batch file or a Makefile, so a shell would look for a program named '@curl'; expected a command starting with curl: remove the `@`",
         ],
         ..CASE
     },
@@ -2638,6 +2637,20 @@ fn lib_curl_empty() {
     assert_eq!(
         e.message,
         "empty input; expected a curl command such as curl https://api.miro.com/v1/oauth/token"
+    );
+}
+
+/// `detect` sends to the curl parser only text whose first command names curl (possibly as
+/// `@curl` or quoted whole, which get their own messages above); any other first word is
+/// refused here.
+#[test]
+fn lib_curl_not_curl() {
+    let e =
+        miro_oauth::input::curl::parse_curl("wget https://api.miro.com/v2/boards\n").unwrap_err();
+    assert_eq!(e.offset, 0);
+    assert_eq!(
+        e.message,
+        "'wget' is not a curl command; expected a command starting with curl"
     );
 }
 
