@@ -514,8 +514,13 @@ fn load_config(explicit: Option<&Path>) -> Result<Option<Config>> {
 
 fn options(common: &CommonArgs) -> Result<Options> {
     let now = match &common.now {
-        Some(s) => Some(s.parse::<jiff::Timestamp>().with_context(|| {
-            format!("--now {s}: not an RFC 3339 time; expected e.g. 2026-11-22T10:00:00Z")
+        // The cause first, then the form expected (anyhow's context would put jiff's cause
+        // after the example).
+        Some(s) => Some(s.parse::<jiff::Timestamp>().map_err(|e| {
+            anyhow::anyhow!(
+                "--now {s}: not an RFC 3339 time ({e}); expected a date, time and UTC offset \
+                 such as 2026-11-22T10:00:00Z"
+            )
         })?),
         None => None,
     };

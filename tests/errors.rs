@@ -567,7 +567,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "now_not_rfc3339",
         args: &["doctor", AUTHORIZE, "--now", "yesterday"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --now yesterday: not an RFC 3339 time; expected e.g. 2026-11-22T10:00:00Z",
+            "miro-oauth: error: --now yesterday: not an RFC 3339 time (failed to parse four digit integer as year: invalid digit, expected 0-9 but got y); expected a date, time and UTC offset such as 2026-11-22T10:00:00Z\n",
         ],
         ..CASE
     },
