@@ -108,8 +108,11 @@
 //!                                        live_no_client_id, live_base_url_not_absolute,
 //!                                        live_base_url_insecure, live_base_url_user_info,
 //!                                        live_base_url_fragment, live_base_url_query,
-//!                                        live_auth_url_insecure, live_config_api_url_insecure,
-//!                                        live_config_api_url_user_info
+//!                                        live_base_url_bad_with_auth_url_given,
+//!                                        live_auth_url_insecure, live_auth_url_not_absolute,
+//!                                        live_auth_url_fragment, live_config_api_url_insecure,
+//!                                        live_config_api_url_user_info,
+//!                                        live_config_auth_url_insecure
 //! src/live/commands.rs:Live::secret               → live_secret_missing_named,
 //!                                        live_secret_missing_default, live_secret_not_utf8
 //! src/live/commands.rs:Live::load                 → live_no_stored_tokens, live_tokens_of_other_app
@@ -129,8 +132,9 @@
 //!                                        exchange_callback_url_without_code
 //! src/live/commands.rs:refresh                    → refresh_without_refresh_token
 //! src/live/commands.rs:token_info                 → token_info_answer_not_json (+ refused above)
-//! src/live/client.rs:EndpointError::{Invalid,Insecure,NotABase} → the live_base_url_* and
-//!                                        live_config_api_url_* cases above
+//! src/live/client.rs:EndpointError::{Invalid,Insecure,NotABase} (via Endpoints::checked,
+//!                                        which says which URL) → the live_base_url_*,
+//!                                        live_auth_url_* and live_config_*_url_* cases above
 //! src/live/client.rs:EndpointError::NotConfigured → lib_endpoint_not_configured (unreachable)
 //! src/live/client.rs:TransportError (MiroClient::send) → live_unreachable_exchange,
 //!                                        live_unreachable_refresh, live_unreachable_token_info,
@@ -290,6 +294,7 @@ const FILES: &[(&str, &[u8])] = &[
     ("har/unterminated-string.har", b"{\"log\":{\"entries\":[{\"request\":{\"url\":\"https://miro.com/oauth/auth"),
     ("live/api-url-with-password.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n\n[miro]\napi_url = \"https://miro-bot:Hunter2Hunter2@api.miro.com\"\n"),
     ("live/app.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\nscopes = [\"boards:read\"]\n"),
+    ("live/insecure-auth-url.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n\n[miro]\nauth_url = \"http://miro.com/oauth/authorize\"\n"),
     ("live/insecure-api-url.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n\n[miro]\napi_url = \"http://api.example.com\"\n"),
     ("live/no-client-id.toml", b"[app]\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n"),
     ("live/no-redirect-uris.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\n"),
@@ -1663,7 +1668,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_not_absolute",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "api.miro.com"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: api.miro.com: not an absolute URL; expected e.g. https://api.miro.com",
+            "miro-oauth: error: --base-url: api.miro.com: not an absolute URL; expected e.g. https://api.miro.com\n",
         ],
         ..CASE
     },
@@ -1671,7 +1676,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_insecure",
         args: &["refresh", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "http://api.example.com"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: http://api.example.com/: credentials go over https only (plain http is allowed to loopback hosts such as 127.0.0.1 or localhost, for local stand-ins); expected an https:// URL",
+            "miro-oauth: error: --base-url: http://api.example.com/: credentials go over https only (plain http is allowed to loopback hosts such as 127.0.0.1 or localhost, for local stand-ins); expected an https:// URL",
         ],
         ..CASE
     },
@@ -1679,7 +1684,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_user_info",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://miro-bot@api.miro.com"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: https://miro-bot@api.miro.com: user info in the URL; expected a plain base URL such as https://api.miro.com",
+            "miro-oauth: error: --base-url: https://miro-bot@api.miro.com: user info in the URL; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE
     },
@@ -1687,7 +1692,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_fragment",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://api.miro.com/#v2"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: https://api.miro.com/#v2: a #fragment; expected a plain base URL such as https://api.miro.com",
+            "miro-oauth: error: --base-url: https://api.miro.com/#v2: a #fragment; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE
     },
@@ -1695,7 +1700,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_query",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://api.miro.com/?region=eu"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: https://api.miro.com/?region=eu: a ?query; expected a plain base URL such as https://api.miro.com",
+            "miro-oauth: error: --base-url: https://api.miro.com/?region=eu: a ?query; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE
     },
@@ -1703,7 +1708,39 @@ const LIVE_CASES: &[Case] = &[
         name: "live_auth_url_insecure",
         args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--auth-url", "ftp://miro.com/oauth/authorize"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: ftp://miro.com/oauth/authorize: credentials go over https only",
+            "miro-oauth: error: --auth-url: ftp://miro.com/oauth/authorize: credentials go over https only",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_auth_url_not_absolute",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://api.miro.com", "--auth-url", "miro.com/oauth/authorize"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --auth-url: miro.com/oauth/authorize: not an absolute URL; expected e.g. https://miro.com/oauth/authorize\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_auth_url_fragment",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--auth-url", "https://miro.com/oauth/authorize#x"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --auth-url: https://miro.com/oauth/authorize#x: a #fragment; expected a plain URL such as https://miro.com/oauth/authorize\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_base_url_bad_with_auth_url_given",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--auth-url", "https://miro.com/oauth/authorize", "--base-url", "http://api.example.com"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --base-url: http://api.example.com/: credentials go over https only",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_config_auth_url_insecure",
+        args: &["login", "--no-browser", "--config", "live/insecure-auth-url.toml", "--token-file", "{tmp}/t.json"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: [miro] auth_url in live/insecure-auth-url.toml: http://miro.com/oauth/authorize: credentials go over https only",
         ],
         ..CASE
     },
@@ -1711,7 +1748,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_config_api_url_insecure",
         args: &["token-info", "--config", "live/insecure-api-url.toml", "--token-file", "{tmp}/t.json"],
         expect_stderr_contains: &[
-            "miro-oauth: error: [miro] in live/insecure-api-url.toml: http://api.example.com/: credentials go over https only",
+            "miro-oauth: error: [miro] api_url in live/insecure-api-url.toml: http://api.example.com/: credentials go over https only",
         ],
         ..CASE
     },
@@ -1719,7 +1756,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_config_api_url_user_info",
         args: &["token-info", "--config", "live/api-url-with-password.toml", "--token-file", "{tmp}/t.json"],
         expect_stderr_contains: &[
-            "miro-oauth: error: [miro] in live/api-url-with-password.toml: ",
+            "miro-oauth: error: [miro] api_url in live/api-url-with-password.toml: ",
             "user info in the URL; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE

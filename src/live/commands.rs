@@ -16,7 +16,9 @@ use clap::{ArgGroup, Args, ValueEnum};
 use url::Url;
 
 use super::callback::{judge, CallbackParams, CallbackServer, Verdict};
-use super::client::{is_loopback, Endpoints, MiroClient, Sent, TokenContext, TokenResponse};
+use super::client::{
+    is_loopback, EndpointUrl, Endpoints, MiroClient, Sent, TokenContext, TokenResponse,
+};
 use super::store::{self, StoreLock, StoredToken, TokenStore};
 use crate::config::{self, Config};
 use crate::engine::Options;
@@ -206,14 +208,21 @@ impl Live {
         if let Some(u) = &opts.auth_url {
             config.miro.auth_url = u.clone();
         }
-        let endpoints =
-            Endpoints::new(&config.miro.auth_url, &config.miro.api_url).map_err(|e| {
-                let from = match (&opts.base_url, &opts.auth_url) {
-                    (Some(_), _) | (_, Some(_)) => "--base-url/--auth-url".to_string(),
-                    _ => format!("[miro] in {file}"),
+        let endpoints = Endpoints::checked(&config.miro.auth_url, &config.miro.api_url).map_err(
+            |(which, e)| {
+                // The flag when given, else the config key (the defaults are valid).
+                let (flag, given, key) = match which {
+                    EndpointUrl::Auth => ("--auth-url", opts.auth_url.is_some(), "auth_url"),
+                    EndpointUrl::Api => ("--base-url", opts.base_url.is_some(), "api_url"),
+                };
+                let from = if given {
+                    flag.to_string()
+                } else {
+                    format!("[miro] {key} in {file}")
                 };
                 anyhow!("{from}: {e}")
-            })?;
+            },
+        )?;
         // Credentials go only to the configured API host; say so when that is not Miro's, so
         // a typo in [miro] or --base-url is seen before a secret leaves (loopback is a
         // local stand-in).
