@@ -122,6 +122,9 @@
 //! src/live/commands.rs:Live::refused "No rule explains this answer" → revoke_refused_without_diagnosis
 //! src/live/commands.rs:parse_tokens               → live_token_answer_without_access_token
 //! src/live/commands.rs:login_redirect             → login_redirect_uri_unparsable, login_no_loopback_redirect
+//! src/live/commands.rs:require_scheme (--redirect-uri, --callback-url without a scheme)
+//!                                      → login_redirect_missing_scheme, exchange_redirect_missing_scheme,
+//!                                        exchange_callback_url_missing_scheme
 //! src/live/commands.rs:exchange_redirect          → exchange_no_redirect_uris, exchange_several_redirect_uris
 //! src/live/commands.rs:verdict_message (exit 1)   → exchange_callback_access_denied,
 //!                                        exchange_callback_error, exchange_callback_state_mismatch,
@@ -1869,10 +1872,18 @@ const LIVE_CASES: &[Case] = &[
         ..CASE
     },
     Case {
-        name: "login_redirect_no_host",
+        name: "login_redirect_missing_scheme",
         args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--redirect-uri", "localhost:3000/callback"],
         expect_stderr_contains: &[
-            "miro-oauth: error: redirect URI localhost:3000/callback: it has no host; `login` listens on a loopback redirect URI such as http://127.0.0.1:3000/callback",
+            "miro-oauth: error: --redirect-uri localhost:3000/callback: the scheme is missing (the URL parser finds no host in it); expected an absolute URL such as http://localhost:3000/callback\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "login_redirect_no_host",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--redirect-uri", "file:///tmp/callback"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: redirect URI file:///tmp/callback: it has no host; `login` listens on a loopback redirect URI such as http://127.0.0.1:3000/callback",
         ],
         ..CASE
     },
@@ -1908,6 +1919,24 @@ const LIVE_CASES: &[Case] = &[
         expect_stderr_contains: &[
             "miro-oauth: error: --code is empty; expected the code from the callback URL",
         ],
+        ..CASE
+    },
+    Case {
+        name: "exchange_redirect_missing_scheme",
+        args: &["exchange", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--code", CODE_SECRET, "--redirect-uri", "127.0.0.1:3000/callback"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --redirect-uri 127.0.0.1:3000/callback: the scheme is missing (the URL parser finds no host in it); expected an absolute URL such as http://127.0.0.1:3000/callback\n",
+        ],
+        expect_stderr_lacks: &[CODE_SECRET],
+        ..CASE
+    },
+    Case {
+        name: "exchange_callback_url_missing_scheme",
+        args: &["exchange", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--callback-url", "localhost:3000/callback?code=SecretCode0123456789&state=abc"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --callback-url: the scheme is missing (the URL parser finds no host in it); expected the full URL the browser was redirected to, such as http://localhost:3000/callback?code=…&state=…\n",
+        ],
+        expect_stderr_lacks: &[CODE_SECRET],
         ..CASE
     },
     Case {

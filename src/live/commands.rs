@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use base64::Engine as _;
 use clap::{ArgGroup, Args, ValueEnum};
-use url::Url;
+use url::{Host, Url};
 
 use super::callback::{judge, CallbackParams, CallbackServer, Verdict};
 use super::client::{
@@ -643,9 +643,48 @@ fn warn_unregistered(config: &Config, uri: &str) {
     }
 }
 
+/// For a URL given without its scheme (`localhost:3000/cb`, `127.0.0.1:3000/cb`,
+/// `app.example.com/cb`), the URL that was probably meant: `http://` in front for a loopback
+/// host, `https://` for another. The URL parser reads `localhost:` in the first as a scheme
+/// (and then finds no host) and refuses the others as relative.
+fn with_missing_scheme(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.contains("://") || t.starts_with(['/', '?', '#']) {
+        return None;
+    }
+    match Url::parse(t) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => {}
+        // `localhost:3000/…`: the host taken as the scheme, the port as the path.
+        Ok(u) if u.cannot_be_a_base() && u.path().starts_with(|c: char| c.is_ascii_digit()) => {}
+        _ => return None,
+    }
+    let url = Url::parse(&format!("http://{t}")).ok()?;
+    let host = url.host()?;
+    let hostlike = url.port().is_some()
+        || is_loopback(&host)
+        || !matches!(host, Host::Domain(d) if !d.contains('.'));
+    if !hostlike {
+        return None;
+    }
+    let scheme = if is_loopback(&host) { "http" } else { "https" };
+    Some(format!("{scheme}://{t}"))
+}
+
+/// Refuses a URL flag given without its scheme, saying what was meant.
+fn require_scheme(flag: &str, text: &str) -> Result<()> {
+    match with_missing_scheme(text) {
+        Some(meant) => bail!(
+            "{flag} {text}: the scheme is missing (the URL parser finds no host in it); \
+             expected an absolute URL such as {meant}"
+        ),
+        None => Ok(()),
+    }
+}
+
 /// The loopback redirect URI `login` listens on.
 fn login_redirect(config: &Config, flag: Option<&str>) -> Result<Url> {
     if let Some(uri) = flag {
+        require_scheme("--redirect-uri", uri)?;
         warn_unregistered(config, uri);
         return Url::parse(uri).map_err(|e| {
             anyhow!("--redirect-uri {uri}: {e}; expected e.g. http://localhost:3000/callback")
@@ -686,6 +725,7 @@ fn exchange_redirect(
     callback: Option<&Url>,
 ) -> Result<String> {
     if let Some(uri) = flag {
+        require_scheme("--redirect-uri", uri)?;
         warn_unregistered(config, uri);
         return Ok(uri.to_string());
     }
@@ -895,6 +935,15 @@ pub fn exchange(args: &ExchangeArgs) -> Result<u8> {
             )
         }
         (None, Some(u)) => {
+            // Not quoted: the URL holds the authorization code.
+            if let Some(meant) = with_missing_scheme(u) {
+                let path = meant.split(['?', '#']).next().unwrap_or(&meant);
+                bail!(
+                    "--callback-url: the scheme is missing (the URL parser finds no host in \
+                     it); expected the full URL the browser was redirected to, such as \
+                     {path}?code=…&state=…"
+                );
+            }
             let url = Url::parse(u.trim()).map_err(|e| {
                 anyhow!(
                     "--callback-url: {e}; expected the full URL the browser was redirected to, \
@@ -1134,6 +1183,36 @@ mod tests {
         assert!(a
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+
+    #[test]
+    fn urls_without_scheme_are_recognised() {
+        for (text, meant) in [
+            ("localhost:3000/cb", Some("http://localhost:3000/cb")),
+            (
+                "127.0.0.1:3000/callback",
+                Some("http://127.0.0.1:3000/callback"),
+            ),
+            ("[::1]:8080/cb", Some("http://[::1]:8080/cb")),
+            ("localhost/cb", Some("http://localhost/cb")),
+            (
+                "app.example.com/oauth/cb",
+                Some("https://app.example.com/oauth/cb"),
+            ),
+            (
+                "localhost:3000/cb?code=x&state=y",
+                Some("http://localhost:3000/cb?code=x&state=y"),
+            ),
+            // Absolute, relative or custom-scheme URLs are left to the other checks.
+            ("http://localhost:3000/cb", None),
+            ("/callback", None),
+            ("callback", None),
+            ("com.example.app:/oauth", None),
+            ("myapp:callback", None),
+            ("", None),
+        ] {
+            assert_eq!(with_missing_scheme(text).as_deref(), meant, "{text}");
+        }
     }
 
     #[test]
