@@ -2822,7 +2822,7 @@ fn lib_store_lock_timeout() {
     assert_eq!(
         e.to_string(),
         format!(
-            "{}: another miro-oauth process has held the token-store lock for 0s; expected it to finish (remove the lock file only if no miro-oauth is running)",
+            "{}: another miro-oauth process has held the token-store lock for 200ms; expected it to finish (remove the lock file only if no miro-oauth is running)",
             tmp.path().join("tokens.json.lock").display()
         )
     );
