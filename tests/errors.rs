@@ -27,7 +27,9 @@
 //! src/cli.rs:load_config/check, src/live/commands.rs:load_config
 //!                                  "cannot read the current directory" → current_dir_deleted
 //! src/cli.rs:config_search_message               → check_no_config, check_no_config_with_scan
-//! src/cli.rs:redact "{path}: cannot write"       → redact_output_unwritable
+//! src/cli.rs:redact "{path}: cannot write"       → redact_output_unwritable, stdout_unwritable
+//! src/render/mod.rs:Stdout "stdout: cannot write" (doctor, check, rules, explain, the live
+//!                                        commands' output) → stdout_unwritable
 //! src/cli.rs:doctor --response InputError::Unreadable → response_missing_file, input_unreadable
 //! src/lib.rs:read_file InputError::Unreadable    → input_unreadable (doctor)
 //! src/lib.rs:read_file HAR error at line:column  → har_* (files)
@@ -2277,6 +2279,42 @@ fn input_unreadable() {
             &["miro-oauth: error: /proc/self/mem: cannot read: Input/output error"],
             &[],
             &format!("input_unreadable {args:?}"),
+        );
+    }
+}
+
+/// Standard output cannot be written (`> /dev/full`): the message names stdout, not only the
+/// OS error. A large redacted copy fails in its first write, a small one when flushed.
+#[cfg(target_os = "linux")]
+#[test]
+fn stdout_unwritable() {
+    let big = format!(
+        "curl https://api.miro.com/v2/boards -H 'X-Pad: {}'\n",
+        "a".repeat(20_000)
+    );
+    let runs: [(&[&str], Option<&[u8]>); 9] = [
+        (&["doctor", AUTHORIZE], None),
+        (&["doctor", AUTHORIZE, "--format", "json"], None),
+        (&["doctor", AUTHORIZE, "--format", "sarif"], None),
+        (&["rules"], None),
+        (&["rules", "--format", "json"], None),
+        (&["explain", "state-missing"], None),
+        (&["redact", AUTHORIZE], None),
+        (&["redact", "-"], Some(big.as_bytes())),
+        (&["check", "--config", "config/valid.toml"], None),
+    ];
+    let dir = inputs();
+    for (args, stdin) in runs {
+        let mut cmd = bin();
+        cmd.current_dir(dir.path())
+            .args(args)
+            .stdout(std::fs::File::create("/dev/full").unwrap());
+        assert_out(
+            &run(cmd, stdin),
+            2,
+            &["miro-oauth: error: stdout: cannot write: No space left on device (os error 28)\n"],
+            &[],
+            &format!("stdout_unwritable {args:?}"),
         );
     }
 }

@@ -382,7 +382,7 @@ impl Live {
             line = Secrets::from_flow(&flow).scrub(&line);
         }
         eprintln!("miro-oauth: Miro refused {what}: {line}");
-        let mut out = std::io::stdout().lock();
+        let mut out = render::stdout();
         if report.findings.is_empty() {
             writeln!(
                 out,
@@ -450,7 +450,7 @@ impl Live {
 
     /// Prints what was obtained: team, user, scopes, masked tokens, expiry, store path.
     fn summary(&self, t: &StoredToken, ctx: Option<&TokenContext>) -> Result<()> {
-        let mut out = std::io::stdout().lock();
+        let mut out = render::stdout();
         let team = ctx
             .map(|c| c.team.clone())
             .filter(|e| e.id.is_some() || e.name.is_some())
@@ -823,7 +823,7 @@ pub fn login(args: &LoginArgs) -> Result<u8> {
         args.team_id.as_deref(),
     );
     {
-        let mut out = std::io::stdout().lock();
+        let mut out = render::stdout();
         if args.no_browser {
             eprintln!("Open this link in a browser to authorize the app:");
         } else if webbrowser::open(link.as_str()).is_ok() {
@@ -1075,7 +1075,7 @@ pub fn token_info(args: &TokenInfoArgs) -> Result<u8> {
             sent.response.status
         )
         })?;
-    let mut out = std::io::stdout().lock();
+    let mut out = render::stdout();
     writeln!(
         out,
         "Token:         {} ({}){}",
@@ -1133,7 +1133,7 @@ pub fn revoke(args: &RevokeArgs) -> Result<u8> {
         drop(lock);
         return live.refused("the revoke", &sent);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = render::stdout();
     writeln!(
         out,
         "Revoked {} (its refresh token too; the app stays installed).",
