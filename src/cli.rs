@@ -290,7 +290,9 @@ fn redact(args: RedactArgs) -> Result<ExitCode> {
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     match prepared {
-        Prepared::Text(text) => out.write_all(text.as_bytes())?,
+        Prepared::Text(text) => out
+            .write_all(text.as_bytes())
+            .with_context(|| format!("{target}: cannot write"))?,
         Prepared::Har => {
             let input = std::fs::File::open(&path)
                 .with_context(|| format!("{}: cannot read", path.display()))?;
@@ -493,7 +495,7 @@ fn read_with_progress(sources: &[miro_oauth::Source]) -> Result<miro_oauth::mode
 fn emit(report: &miro_oauth::finding::Report, common: &CommonArgs) -> Result<ExitCode> {
     let color = common.format == Format::Human && use_color(common.color);
     colored::control::set_override(color);
-    let mut out = std::io::stdout().lock();
+    let mut out = render::stdout();
     render::render(report, common.format, RenderOptions { color }, &mut out)?;
     out.flush()?;
     Ok(if report.has_errors() {
@@ -514,8 +516,13 @@ fn load_config(explicit: Option<&Path>) -> Result<Option<Config>> {
 
 fn options(common: &CommonArgs) -> Result<Options> {
     let now = match &common.now {
-        Some(s) => Some(s.parse::<jiff::Timestamp>().with_context(|| {
-            format!("--now {s}: not an RFC 3339 time; expected e.g. 2026-11-22T10:00:00Z")
+        // The cause first, then the form expected (anyhow's context would put jiff's cause
+        // after the example).
+        Some(s) => Some(s.parse::<jiff::Timestamp>().map_err(|e| {
+            anyhow::anyhow!(
+                "--now {s}: not an RFC 3339 time ({e}); expected a date, time and UTC offset \
+                 such as 2026-11-22T10:00:00Z"
+            )
         })?),
         None => None,
     };
@@ -588,7 +595,7 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
 }
 
 fn rules(args: RulesArgs) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
+    let mut out = render::stdout();
     let all = miro_oauth::rules::all();
     match args.format {
         Format::Sarif | Format::Github => {
@@ -654,7 +661,7 @@ fn explain(id: &str) -> Result<ExitCode> {
             did_you_mean(id)
         );
     };
-    let mut out = std::io::stdout().lock();
+    let mut out = render::stdout();
     writeln!(
         out,
         "{} ({}, default severity {})\n",

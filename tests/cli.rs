@@ -239,11 +239,7 @@ fn bad_input_invalid_utf8() {
     );
     assert_exit2(
         &run(&["doctor", &p]),
-        &[
-            "latin1.url:1:43",
-            "invalid UTF-8 at byte 42",
-            "expected UTF-8 text",
-        ],
+        &["latin1.url:1:43: invalid UTF-8 (byte 0xe9); expected UTF-8 text"],
     );
 }
 

@@ -601,15 +601,26 @@ fn manifest_syntax_errors_are_one_line_with_a_position() {
         parse_manifest("appName: a\nscopes: []\nscopes: []\n", Path::new("m.yaml")).unwrap_err();
     let (line, column, m) = invalid(&e);
     assert_eq!((line, column), (3, 1), "{m}");
-    assert_eq!(m, "duplicate entry with key \"scopes\"");
+    assert_eq!(
+        m,
+        "the key \"scopes\" is repeated in the same mapping: expected each key once (remove or \
+         merge the repeated entry)"
+    );
+    assert_message_style(m);
     let text = "appName: a\nicons:\n  colored: \"\"\n  colored: \"\"\n";
     let e = parse_manifest(text, Path::new("m.yaml")).unwrap_err();
     let (line, column, m) = invalid(&e);
     assert_eq!((line, column), (4, 3), "{m}");
-    assert!(m.contains("duplicate entry with key \"colored\""), "{m}");
+    assert!(
+        m.starts_with("icons: the key \"colored\" is repeated in the same mapping"),
+        "{m}"
+    );
 
     let e = parse_manifest("appName: a\n---\nappName: b\n", Path::new("m.yaml")).unwrap_err();
-    assert!(semantic(&e).starts_with("the file holds more than one yaml document"));
+    let (line, column, m) = invalid(&e);
+    assert_eq!((line, column), (2, 1), "{m}");
+    assert!(m.starts_with("a second yaml document starts here: expected a single manifest"));
+    assert_message_style(m);
 }
 
 #[test]

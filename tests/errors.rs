@@ -28,7 +28,9 @@
 //! src/cli.rs:load_config/check, src/live/commands.rs:load_config
 //!                                  "cannot read the current directory" → current_dir_deleted
 //! src/cli.rs:config_search_message               → check_no_config, check_no_config_with_scan
-//! src/cli.rs:redact "{path}: cannot write"       → redact_output_unwritable
+//! src/cli.rs:redact "{path}: cannot write"       → redact_output_unwritable, stdout_unwritable
+//! src/render/mod.rs:Stdout "stdout: cannot write" (doctor, check, rules, explain, the live
+//!                                        commands' output) → stdout_unwritable
 //! src/cli.rs:doctor --response InputError::Unreadable → response_missing_file, input_unreadable
 //! src/lib.rs:read_file InputError::Unreadable    → input_unreadable (doctor)
 //! src/lib.rs:read_file HAR error at line:column  → har_* (files)
@@ -44,7 +46,8 @@
 //! src/input/http.rs:parse_http empty / no request line → lib_http_errors (unreachable)
 //! src/input/http.rs:parse_http no Host header     → http_missing_host
 //! src/input/http.rs:parse_response empty / no status line → response_empty, response_not_http
-//! src/input/curl/mod.rs:parse_curl "not a curl command" → curl_quoted_whole_command, curl_at_prefix
+//! src/input/curl/mod.rs:not_curl_message (quoted command, `@curl`) → curl_quoted_whole_command,
+//!                                        curl_at_prefix; "not a curl command" → lib_curl_not_curl (unreachable)
 //! src/input/curl/mod.rs:parse_curl empty input    → lib_curl_empty (unreachable)
 //! src/input/curl/shell.rs:unterminated_quote      → curl_unterminated_single_quote,
 //!                                        curl_unterminated_double_quote, curl_ps_unterminated_single_quote
@@ -76,7 +79,7 @@
 //! src/input/har/scan.rs:string "unexpected …; expected a string" (loose_string, its caller,
 //!                                        checks the quote first) → unit: scan.rs::string_refuses_a_non_string
 //! src/config/load.rs:load (unreadable, not UTF-8) → config_missing_file, config_not_utf8
-//! src/config/toml.rs:FileCtx::syntax_error (toml's message) → toml_syntax,
+//! src/config/toml.rs:FileCtx::syntax_error / plain_syntax_message → toml_syntax,
 //!                                        toml_syntax_unquoted_secret, toml_syntax_unterminated_secret
 //! src/config/toml.rs:FileCtx::large_integer_message → toml_client_id_too_large
 //! src/config/toml.rs:parse_toml (empty, [[app]], `app` not a table, no [app], key is a table)
@@ -113,8 +116,11 @@
 //!                                        live_no_client_id, live_base_url_not_absolute,
 //!                                        live_base_url_insecure, live_base_url_user_info,
 //!                                        live_base_url_fragment, live_base_url_query,
-//!                                        live_auth_url_insecure, live_config_api_url_insecure,
-//!                                        live_config_api_url_user_info
+//!                                        live_base_url_bad_with_auth_url_given,
+//!                                        live_auth_url_insecure, live_auth_url_not_absolute,
+//!                                        live_auth_url_fragment, live_config_api_url_insecure,
+//!                                        live_config_api_url_user_info,
+//!                                        live_config_auth_url_insecure
 //! src/live/commands.rs:Live::new no config dir (store::default_path None) → live_no_config_dir
 //!                                        (runs as a uid without a passwd entry: root only)
 //! src/live/commands.rs:Live::secret               → live_secret_missing_named,
@@ -126,6 +132,9 @@
 //! src/live/commands.rs:Live::refused "No rule explains this answer" → revoke_refused_without_diagnosis
 //! src/live/commands.rs:parse_tokens               → live_token_answer_without_access_token
 //! src/live/commands.rs:login_redirect             → login_redirect_uri_unparsable, login_no_loopback_redirect
+//! src/live/commands.rs:require_scheme (--redirect-uri, --callback-url without a scheme)
+//!                                      → login_redirect_missing_scheme, exchange_redirect_missing_scheme,
+//!                                        exchange_callback_url_missing_scheme
 //! src/live/commands.rs:exchange_redirect          → exchange_no_redirect_uris, exchange_several_redirect_uris
 //! src/live/commands.rs:verdict_message (exit 1)   → exchange_callback_access_denied,
 //!                                        exchange_callback_error, exchange_callback_state_mismatch,
@@ -138,8 +147,9 @@
 //!                                        group answers first) → lib_exchange_without_code_or_callback
 //! src/live/commands.rs:refresh                    → refresh_without_refresh_token
 //! src/live/commands.rs:token_info                 → token_info_answer_not_json (+ refused above)
-//! src/live/client.rs:EndpointError::{Invalid,Insecure,NotABase} → the live_base_url_* and
-//!                                        live_config_api_url_* cases above
+//! src/live/client.rs:EndpointError::{Invalid,Insecure,NotABase} (via Endpoints::checked,
+//!                                        which says which URL) → the live_base_url_*,
+//!                                        live_auth_url_* and live_config_*_url_* cases above
 //! src/live/client.rs:EndpointError::NotConfigured → lib_endpoint_not_configured (unreachable)
 //! src/live/client.rs:ClientError (MiroClient::new) → live_client_cannot_start
 //! src/live/client.rs:SendError::Build (build_error) → live_token_with_control_character,
@@ -302,6 +312,7 @@ const FILES: &[(&str, &[u8])] = &[
     ("har/unterminated-string.har", b"{\"log\":{\"entries\":[{\"request\":{\"url\":\"https://miro.com/oauth/auth"),
     ("live/api-url-with-password.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n\n[miro]\napi_url = \"https://miro-bot:Hunter2Hunter2@api.miro.com\"\n"),
     ("live/app.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\nscopes = [\"boards:read\"]\n"),
+    ("live/insecure-auth-url.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n\n[miro]\nauth_url = \"http://miro.com/oauth/authorize\"\n"),
     ("live/insecure-api-url.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n\n[miro]\napi_url = \"http://api.example.com\"\n"),
     ("live/no-client-id.toml", b"[app]\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\nredirect_uris = [\"http://127.0.0.1:3000/callback\"]\n"),
     ("live/no-redirect-uris.toml", b"[app]\nclient_id = \"3458764512345678901\"\nclient_secret_env = \"MIRO_ERRORS_TEST_SECRET\"\n"),
@@ -579,7 +590,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "now_not_rfc3339",
         args: &["doctor", AUTHORIZE, "--now", "yesterday"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --now yesterday: not an RFC 3339 time; expected e.g. 2026-11-22T10:00:00Z",
+            "miro-oauth: error: --now yesterday: not an RFC 3339 time (failed to parse four digit integer as year: invalid digit, expected 0-9 but got y); expected a date, time and UTC offset such as 2026-11-22T10:00:00Z\n",
         ],
         ..CASE
     },
@@ -686,8 +697,7 @@ const DOCTOR_CASES: &[Case] = &[
         args: &["doctor", "-"],
         stdin: Some(b"curl https://api.miro.com/v1/oauth/token -d state=caf\xe9\n"),
         expect_stderr_contains: &[
-            "miro-oauth: error: -:1:54: ",
-            "invalid UTF-8 at byte 53; expected UTF-8 text",
+            "miro-oauth: error: -:1:54: invalid UTF-8 (byte 0xe9); expected UTF-8 text (save the input as UTF-8)\n",
         ],
         ..CASE
     },
@@ -921,8 +931,7 @@ const DOCTOR_CASES: &[Case] = &[
         args: &["doctor", "-"],
         stdin: Some(b"\"curl https://api.miro.com/v1/oauth/token\"\n"),
         expect_stderr_contains: &[
-            "miro-oauth: error: -:1:1: ",
-            "'curl https://api.miro.com/v1/oauth/token' is not a curl command; expected a command starting with curl",
+            "miro-oauth: error: -:1:1: the whole command is quoted, so a shell would look for a program named 'curl https://api.miro.com/v1/oauth/token'; expected a command starting with curl: remove the quotes around it",
         ],
         ..CASE
     },
@@ -931,8 +940,7 @@ const DOCTOR_CASES: &[Case] = &[
         args: &["doctor", "-"],
         stdin: Some(b"@curl https://api.miro.com/v1/oauth/token\n"),
         expect_stderr_contains: &[
-            "miro-oauth: error: -:1:1: ",
-            "'@curl' is not a curl command; expected a command starting with curl",
+            "miro-oauth: error: -:1:1: a leading `@` hides a command's echo only in a Windows batch file or a Makefile, so a shell would look for a program named '@curl'; expected a command starting with curl: remove the `@`",
         ],
         ..CASE
     },
@@ -1196,8 +1204,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "config_not_utf8",
         args: &["doctor", AUTHORIZE, "--config", "config/not-utf8.toml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/not-utf8.toml:3:30: ",
-            "the file is not valid utf-8 (byte 0xe9 at offset 69): expected a utf-8 text file, miro-oauth.toml or Miro's app manifest yaml",
+            "miro-oauth: error: config/not-utf8.toml:3:30: the file is not valid utf-8 (byte 0xe9): expected a utf-8 text file, miro-oauth.toml or Miro's app manifest yaml\n",
         ],
         ..CASE
     },
@@ -1206,8 +1213,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "toml_syntax",
         args: &["doctor", AUTHORIZE, "--config", "config/syntax.toml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/syntax.toml:1:5: ",
-            "invalid table header; expected `.`, `]`",
+            "miro-oauth: error: config/syntax.toml:1:5: invalid table header: expected a table name closed by `]` on the same line, as in [app]",
         ],
         ..CASE
     },
@@ -1215,8 +1221,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "toml_syntax_unquoted_secret",
         args: &["check", "--config", "config/syntax-unquoted-secret.toml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/syntax-unquoted-secret.toml:3:17: ",
-            "invalid string; expected `\"`, `'`",
+            "miro-oauth: error: config/syntax-unquoted-secret.toml:3:17: invalid value: expected a quoted string (\"…\"), true or false, a number, an array [ … ] or an inline table { … } (text must be quoted)",
         ],
         expect_stderr_lacks: &[APP_SECRET],
         ..CASE
@@ -1225,8 +1230,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "toml_syntax_unterminated_secret",
         args: &["check", "--config", "config/syntax-unterminated-secret.toml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/syntax-unterminated-secret.toml:3:50: ",
-            "invalid basic string",
+            "miro-oauth: error: config/syntax-unterminated-secret.toml:3:50: unterminated string: expected a closing `\"` before the end of the line",
         ],
         expect_stderr_lacks: &[APP_SECRET],
         ..CASE
@@ -1461,7 +1465,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "yaml_two_documents",
         args: &["check", "--config", "config/two-documents.yaml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/two-documents.yaml: the file holds more than one yaml document: expected a single manifest",
+            "miro-oauth: error: config/two-documents.yaml:2:1: a second yaml document starts here: expected a single manifest (one yaml document, with no `---` or `...` line after its content)",
         ],
         ..CASE
     },
@@ -1469,8 +1473,7 @@ const DOCTOR_CASES: &[Case] = &[
         name: "yaml_duplicate_key",
         args: &["check", "--config", "config/duplicate-key.yaml"],
         expect_stderr_contains: &[
-            "miro-oauth: error: config/duplicate-key.yaml:4:1: ",
-            "duplicate entry with key \"appName\"",
+            "miro-oauth: error: config/duplicate-key.yaml:4:1: the key \"appName\" is repeated in the same mapping: expected each key once",
         ],
         ..CASE
     },
@@ -1683,7 +1686,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_not_absolute",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "api.miro.com"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: api.miro.com: not an absolute URL; expected e.g. https://api.miro.com",
+            "miro-oauth: error: --base-url: api.miro.com: not an absolute URL; expected e.g. https://api.miro.com\n",
         ],
         ..CASE
     },
@@ -1691,7 +1694,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_insecure",
         args: &["refresh", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "http://api.example.com"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: http://api.example.com/: credentials go over https only (plain http is allowed to loopback hosts such as 127.0.0.1 or localhost, for local stand-ins); expected an https:// URL",
+            "miro-oauth: error: --base-url: http://api.example.com/: credentials go over https only (plain http is allowed to loopback hosts such as 127.0.0.1 or localhost, for local stand-ins); expected an https:// URL",
         ],
         ..CASE
     },
@@ -1699,7 +1702,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_user_info",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://miro-bot@api.miro.com"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: https://miro-bot@api.miro.com: user info in the URL; expected a plain base URL such as https://api.miro.com",
+            "miro-oauth: error: --base-url: https://miro-bot@api.miro.com: user info in the URL; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE
     },
@@ -1707,7 +1710,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_fragment",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://api.miro.com/#v2"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: https://api.miro.com/#v2: a #fragment; expected a plain base URL such as https://api.miro.com",
+            "miro-oauth: error: --base-url: https://api.miro.com/#v2: a #fragment; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE
     },
@@ -1715,7 +1718,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_base_url_query",
         args: &["token-info", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://api.miro.com/?region=eu"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: https://api.miro.com/?region=eu: a ?query; expected a plain base URL such as https://api.miro.com",
+            "miro-oauth: error: --base-url: https://api.miro.com/?region=eu: a ?query; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE
     },
@@ -1723,7 +1726,39 @@ const LIVE_CASES: &[Case] = &[
         name: "live_auth_url_insecure",
         args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--auth-url", "ftp://miro.com/oauth/authorize"],
         expect_stderr_contains: &[
-            "miro-oauth: error: --base-url/--auth-url: ftp://miro.com/oauth/authorize: credentials go over https only",
+            "miro-oauth: error: --auth-url: ftp://miro.com/oauth/authorize: credentials go over https only",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_auth_url_not_absolute",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--base-url", "https://api.miro.com", "--auth-url", "miro.com/oauth/authorize"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --auth-url: miro.com/oauth/authorize: not an absolute URL; expected e.g. https://miro.com/oauth/authorize\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_auth_url_fragment",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--auth-url", "https://miro.com/oauth/authorize#x"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --auth-url: https://miro.com/oauth/authorize#x: a #fragment; expected a plain URL such as https://miro.com/oauth/authorize\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_base_url_bad_with_auth_url_given",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--auth-url", "https://miro.com/oauth/authorize", "--base-url", "http://api.example.com"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --base-url: http://api.example.com/: credentials go over https only",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "live_config_auth_url_insecure",
+        args: &["login", "--no-browser", "--config", "live/insecure-auth-url.toml", "--token-file", "{tmp}/t.json"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: [miro] auth_url in live/insecure-auth-url.toml: http://miro.com/oauth/authorize: credentials go over https only",
         ],
         ..CASE
     },
@@ -1731,7 +1766,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_config_api_url_insecure",
         args: &["token-info", "--config", "live/insecure-api-url.toml", "--token-file", "{tmp}/t.json"],
         expect_stderr_contains: &[
-            "miro-oauth: error: [miro] in live/insecure-api-url.toml: http://api.example.com/: credentials go over https only",
+            "miro-oauth: error: [miro] api_url in live/insecure-api-url.toml: http://api.example.com/: credentials go over https only",
         ],
         ..CASE
     },
@@ -1739,7 +1774,7 @@ const LIVE_CASES: &[Case] = &[
         name: "live_config_api_url_user_info",
         args: &["token-info", "--config", "live/api-url-with-password.toml", "--token-file", "{tmp}/t.json"],
         expect_stderr_contains: &[
-            "miro-oauth: error: [miro] in live/api-url-with-password.toml: ",
+            "miro-oauth: error: [miro] api_url in live/api-url-with-password.toml: ",
             "user info in the URL; expected a plain base URL such as https://api.miro.com",
         ],
         ..CASE
@@ -1852,10 +1887,18 @@ const LIVE_CASES: &[Case] = &[
         ..CASE
     },
     Case {
-        name: "login_redirect_no_host",
+        name: "login_redirect_missing_scheme",
         args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--redirect-uri", "localhost:3000/callback"],
         expect_stderr_contains: &[
-            "miro-oauth: error: redirect URI localhost:3000/callback: it has no host; `login` listens on a loopback redirect URI such as http://127.0.0.1:3000/callback",
+            "miro-oauth: error: --redirect-uri localhost:3000/callback: the scheme is missing (the URL parser finds no host in it); expected an absolute URL such as http://localhost:3000/callback\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "login_redirect_no_host",
+        args: &["login", "--no-browser", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--redirect-uri", "file:///tmp/callback"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: redirect URI file:///tmp/callback: it has no host; `login` listens on a loopback redirect URI such as http://127.0.0.1:3000/callback",
         ],
         ..CASE
     },
@@ -1891,6 +1934,24 @@ const LIVE_CASES: &[Case] = &[
         expect_stderr_contains: &[
             "miro-oauth: error: --code is empty; expected the code from the callback URL",
         ],
+        ..CASE
+    },
+    Case {
+        name: "exchange_redirect_missing_scheme",
+        args: &["exchange", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--code", CODE_SECRET, "--redirect-uri", "127.0.0.1:3000/callback"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --redirect-uri 127.0.0.1:3000/callback: the scheme is missing (the URL parser finds no host in it); expected an absolute URL such as http://127.0.0.1:3000/callback\n",
+        ],
+        expect_stderr_lacks: &[CODE_SECRET],
+        ..CASE
+    },
+    Case {
+        name: "exchange_callback_url_missing_scheme",
+        args: &["exchange", "--config", "live/app.toml", "--token-file", "{tmp}/t.json", "--callback-url", "localhost:3000/callback?code=SecretCode0123456789&state=abc"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --callback-url: the scheme is missing (the URL parser finds no host in it); expected the full URL the browser was redirected to, such as http://localhost:3000/callback?code=…&state=…\n",
+        ],
+        expect_stderr_lacks: &[CODE_SECRET],
         ..CASE
     },
     Case {
@@ -2231,6 +2292,42 @@ fn input_unreadable() {
             &["miro-oauth: error: /proc/self/mem: cannot read: Input/output error"],
             &[],
             &format!("input_unreadable {args:?}"),
+        );
+    }
+}
+
+/// Standard output cannot be written (`> /dev/full`): the message names stdout, not only the
+/// OS error. A large redacted copy fails in its first write, a small one when flushed.
+#[cfg(target_os = "linux")]
+#[test]
+fn stdout_unwritable() {
+    let big = format!(
+        "curl https://api.miro.com/v2/boards -H 'X-Pad: {}'\n",
+        "a".repeat(20_000)
+    );
+    let runs: [(&[&str], Option<&[u8]>); 9] = [
+        (&["doctor", AUTHORIZE], None),
+        (&["doctor", AUTHORIZE, "--format", "json"], None),
+        (&["doctor", AUTHORIZE, "--format", "sarif"], None),
+        (&["rules"], None),
+        (&["rules", "--format", "json"], None),
+        (&["explain", "state-missing"], None),
+        (&["redact", AUTHORIZE], None),
+        (&["redact", "-"], Some(big.as_bytes())),
+        (&["check", "--config", "config/valid.toml"], None),
+    ];
+    let dir = inputs();
+    for (args, stdin) in runs {
+        let mut cmd = bin();
+        cmd.current_dir(dir.path())
+            .args(args)
+            .stdout(std::fs::File::create("/dev/full").unwrap());
+        assert_out(
+            &run(cmd, stdin),
+            2,
+            &["miro-oauth: error: stdout: cannot write: No space left on device (os error 28)\n"],
+            &[],
+            &format!("stdout_unwritable {args:?}"),
         );
     }
 }
@@ -2658,6 +2755,20 @@ fn lib_curl_empty() {
     );
 }
 
+/// `detect` sends to the curl parser only text whose first command names curl (possibly as
+/// `@curl` or quoted whole, which get their own messages above); any other first word is
+/// refused here.
+#[test]
+fn lib_curl_not_curl() {
+    let e =
+        miro_oauth::input::curl::parse_curl("wget https://api.miro.com/v2/boards\n").unwrap_err();
+    assert_eq!(e.offset, 0);
+    assert_eq!(
+        e.message,
+        "'wget' is not a curl command; expected a command starting with curl"
+    );
+}
+
 fn read_har(bytes: &[u8]) -> miro_oauth::error::ParseError {
     miro_oauth::input::har::read_har(bytes, &miro_oauth::input::har::oauth_relevant, &mut |_| {})
         .expect_err("a HAR error")
@@ -2762,7 +2873,7 @@ fn lib_store_lock_timeout() {
     assert_eq!(
         e.to_string(),
         format!(
-            "{}: another miro-oauth process has held the token-store lock for 0s; expected it to finish (remove the lock file only if no miro-oauth is running)",
+            "{}: another miro-oauth process has held the token-store lock for 200ms; expected it to finish (remove the lock file only if no miro-oauth is running)",
             tmp.path().join("tokens.json.lock").display()
         )
     );

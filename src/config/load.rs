@@ -88,8 +88,8 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
                 path: path.display().to_string(),
                 position: Position::at_offset(prefix, valid),
                 message: format!(
-                    "the file is not valid utf-8 (byte 0x{bad:02x} at offset {valid}): expected \
-                     a utf-8 text file, miro-oauth.toml or Miro's app manifest yaml"
+                    "the file is not valid utf-8 (byte 0x{bad:02x}): expected a utf-8 text file, \
+                     miro-oauth.toml or Miro's app manifest yaml"
                 ),
             });
         }

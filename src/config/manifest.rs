@@ -221,14 +221,19 @@ impl Manifest<'_> {
 
     /// A serde_norway error as one line at its position (libyaml's byte index).
     /// A duplicate key is placed at its second occurrence rather than at the start of its
-    /// mapping, where serde_norway puts it.
+    /// mapping, where serde_norway puts it; a second document (which serde_norway reports
+    /// with no position) at the `---` that starts it.
     fn yaml_error(&self, err: &serde_norway::Error) -> ConfigError {
         let mut message = clean_yaml_message(&err.to_string());
-        if message.contains("more than one document") {
-            message = "the file holds more than one yaml document: expected a single manifest"
+        let offset = if message.contains("more than one document") {
+            message = "a second yaml document starts here: expected a single manifest (one \
+                       yaml document, with no `---` or `...` line after its content)"
                 .to_string();
-        }
-        let offset = if message.contains("duplicate entry") {
+            second_document_offset(self.text)
+        } else if let Some(at) = message.find("duplicate entry ") {
+            // serde_norway puts the path of a nested mapping first ("icons: duplicate …").
+            let what = &message[at + "duplicate entry ".len()..];
+            message = format!("{}{}", &message[..at], duplicate_key_message(what));
             find_duplicate_key(self.text).or(err.location().map(|l| l.index()))
         } else {
             err.location().map(|l| l.index())
@@ -533,6 +538,57 @@ impl<'de> Visitor<'de> for Probe<'_> {
     }
 }
 
+/// The message for serde_norway's "duplicate entry {what}", `what` being "with key \"k\"",
+/// "with key 5", "with null key" or "in YAML map" (a complex key).
+fn duplicate_key_message(what: &str) -> String {
+    let key = match what.strip_prefix("with key ") {
+        Some(key) => format!("the key {key}"),
+        None if what == "with null key" => "the null key".to_string(),
+        None => "a key".to_string(),
+    };
+    format!(
+        "{key} is repeated in the same mapping: expected each key once (remove or merge the \
+         repeated entry)"
+    )
+}
+
+/// The byte offset at which the second document of a multi-document stream starts: the
+/// `---` line that opens it, else (after a `...` line) where its content starts.
+///
+/// serde_norway keeps no mark for `---` itself, so the parser is asked where the second
+/// document's first node is (by failing there on purpose, as [`probe`] does; a document
+/// libyaml cannot parse fails at the error's mark instead), and the nearest document
+/// marker line before that is taken. A line starting with `---` or `...` followed by a
+/// space or its end is always a document marker: YAML forbids one inside a scalar.
+fn second_document_offset(text: &str) -> Option<usize> {
+    let second = serde_norway::Deserializer::from_str(text).nth(1)?;
+    let at = match Probe(&[]).deserialize(second) {
+        Err(err) => err.location()?.index().min(text.len()),
+        Ok(()) => return None,
+    };
+    if !text.is_char_boundary(at) {
+        return Some(at);
+    }
+    let is_marker = |line: &str, marker: &str| {
+        line.strip_prefix(marker)
+            .is_some_and(|rest| rest.chars().next().is_none_or(char::is_whitespace))
+    };
+    let mut end = at;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[start..].split('\n').next().unwrap_or("");
+        // An empty node is marked at the next token: a marker at `at` follows the document.
+        let follows = start == at;
+        if is_marker(line, "---") && !follows {
+            return Some(start);
+        }
+        if (is_marker(line, "...") && !follows) || start == 0 {
+            return Some(at);
+        }
+        end = start - 1;
+    }
+}
+
 /// The byte offset of the first key that repeats an earlier key of the same mapping.
 fn find_duplicate_key(text: &str) -> Option<usize> {
     let result = DuplicateProbe.deserialize(serde_norway::Deserializer::from_str(text));
@@ -701,5 +757,33 @@ mod tests {
         let config = parse_manifest(small, Path::new("m.yaml")).unwrap();
         assert!(config.app.scopes.iter().all(|s| s.line == 2));
         assert_eq!(config.app.redirect_uris[0].line, 4);
+    }
+
+    #[test]
+    fn a_second_document_is_placed_at_its_start() {
+        // (text, line:column of the second document's start)
+        let cases = [
+            ("appName: a\n---\nappName: b\n", (2, 1)),
+            ("---\nappName: a\n---\nappName: b\n", (3, 1)),
+            ("appName: a\n--- # two\n# c\n\nappName: b\n", (2, 1)),
+            ("appName: a\n---\n", (2, 1)),
+            ("appName: a\n---\n--- \n", (2, 1)),
+            ("appName: a\n---\n...\n", (2, 1)),
+            ("appName: a\n--- |\n  text\n", (2, 1)),
+            ("appName: a\n---\nb: [\n", (2, 1)),
+            ("appName: a\n...\n---\nb: 1\n", (3, 1)),
+            // libyaml wants a `---` after `...`; the content is where it stops.
+            ("appName: a\n...\nb: 1\n", (3, 1)),
+            ("%YAML 1.1\n---\na: 1\n...\n%YAML 1.1\n---\nb: 1\n", (6, 1)),
+        ];
+        for (text, (line, column)) in cases {
+            let err = parse_manifest(text, Path::new("m.yaml"))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.starts_with(&format!("m.yaml:{line}:{column}: a second yaml document")),
+                "{text:?}: {err}"
+            );
+        }
     }
 }

@@ -45,12 +45,18 @@ pub fn to_text(source: &str, bytes: &[u8]) -> Result<String, InputError> {
             }
             Ok(t.to_string())
         }
+        // Placed (line:column) at the bad byte, which the message names by value: a byte
+        // offset as well would be a second, different number for the same place.
         Err(e) => {
             let good = e.valid_up_to();
             let prefix = String::from_utf8_lossy(&bytes[..good]);
+            let bad = bytes.get(good).copied().unwrap_or_default();
             Err(ParseError::new(
                 good,
-                format!("invalid UTF-8 at byte {good}; expected UTF-8 text"),
+                format!(
+                    "invalid UTF-8 (byte 0x{bad:02x}); expected UTF-8 text (save the input as \
+                     UTF-8)"
+                ),
             )
             .in_source(source, &prefix))
         }

@@ -21,10 +21,12 @@ const UA: &str = concat!("miro-oauth/", env!("CARGO_PKG_VERSION"));
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
     /// The text is not an absolute URL.
-    #[error("{url}: not an absolute URL; expected e.g. https://api.miro.com")]
+    #[error("{url}: not an absolute URL; expected e.g. {example}")]
     Invalid {
         /// The URL as given.
         url: String,
+        /// The default of the URL expected ([`EndpointUrl::example`]).
+        example: &'static str,
     },
     /// Plain http (or another scheme) to a host that is not loopback.
     #[error(
@@ -36,12 +38,14 @@ pub enum EndpointError {
         url: String,
     },
     /// The URL carries user info, a query or a fragment where a base URL was expected.
-    #[error("{url}: {what}; expected a plain base URL such as https://api.miro.com")]
+    #[error("{url}: {what}; expected {expected}")]
     NotABase {
         /// The URL as given.
         url: String,
         /// What is wrong.
         what: &'static str,
+        /// What was expected ([`EndpointUrl::plain`]).
+        expected: &'static str,
     },
     /// A request would go to a host other than the configured Miro API host.
     #[error(
@@ -82,13 +86,43 @@ pub fn check_transport(url: &Url) -> Result<(), EndpointError> {
     }
 }
 
-fn parse_base(text: &str) -> Result<Url, EndpointError> {
+/// One of the two URLs of [`Endpoints`], to say which one was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointUrl {
+    /// The authorize URL (`--auth-url`, `[miro] auth_url`).
+    Auth,
+    /// The REST API base (`--base-url`, `[miro] api_url`).
+    Api,
+}
+
+impl EndpointUrl {
+    /// Miro's URL, shown as the example of what was expected.
+    pub fn example(self) -> &'static str {
+        match self {
+            EndpointUrl::Auth => "https://miro.com/oauth/authorize",
+            EndpointUrl::Api => "https://api.miro.com",
+        }
+    }
+
+    /// What a URL with user info, a query or a fragment should have been.
+    pub fn plain(self) -> &'static str {
+        match self {
+            EndpointUrl::Auth => "a plain URL such as https://miro.com/oauth/authorize",
+            EndpointUrl::Api => "a plain base URL such as https://api.miro.com",
+        }
+    }
+}
+
+fn parse_base(text: &str, which: EndpointUrl) -> Result<Url, EndpointError> {
+    let example = which.example();
     let url = Url::parse(text.trim()).map_err(|_| EndpointError::Invalid {
         url: text.to_string(),
+        example,
     })?;
     if url.cannot_be_a_base() || url.host().is_none() {
         return Err(EndpointError::Invalid {
             url: text.to_string(),
+            example,
         });
     }
     check_transport(&url)?;
@@ -109,7 +143,11 @@ fn parse_base(text: &str) -> Result<Url, EndpointError> {
             }
             None => text.to_string(),
         };
-        return Err(EndpointError::NotABase { url: shown, what });
+        return Err(EndpointError::NotABase {
+            url: shown,
+            what,
+            expected: which.plain(),
+        });
     }
     Ok(url)
 }
@@ -129,13 +167,27 @@ impl Endpoints {
     /// Validates both URLs: absolute, https (http only to loopback), no user info. The API
     /// base must also have no query string (paths are appended to it).
     pub fn new(auth_url: &str, api_url: &str) -> Result<Endpoints, EndpointError> {
-        let auth_url = parse_base(auth_url)?;
-        let api = parse_base(api_url)?;
+        Endpoints::checked(auth_url, api_url).map_err(|(_, e)| e)
+    }
+
+    /// [`Endpoints::new`], saying which of the two URLs was refused (so that the message
+    /// can name the flag or config key it came from).
+    pub fn checked(
+        auth_url: &str,
+        api_url: &str,
+    ) -> Result<Endpoints, (EndpointUrl, EndpointError)> {
+        let auth_url =
+            parse_base(auth_url, EndpointUrl::Auth).map_err(|e| (EndpointUrl::Auth, e))?;
+        let api = parse_base(api_url, EndpointUrl::Api).map_err(|e| (EndpointUrl::Api, e))?;
         if api.query().is_some() {
-            return Err(EndpointError::NotABase {
-                url: api_url.to_string(),
-                what: "a ?query",
-            });
+            return Err((
+                EndpointUrl::Api,
+                EndpointError::NotABase {
+                    url: api_url.to_string(),
+                    what: "a ?query",
+                    expected: EndpointUrl::Api.plain(),
+                },
+            ));
         }
         Ok(Endpoints {
             auth_url,

@@ -13,10 +13,12 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail, Context, Result};
 use base64::Engine as _;
 use clap::{ArgGroup, Args, ValueEnum};
-use url::Url;
+use url::{Host, Url};
 
 use super::callback::{judge, CallbackParams, CallbackServer, Verdict};
-use super::client::{is_loopback, Endpoints, MiroClient, Sent, TokenContext, TokenResponse};
+use super::client::{
+    is_loopback, EndpointUrl, Endpoints, MiroClient, Sent, TokenContext, TokenResponse,
+};
 use super::store::{self, StoreLock, StoredToken, TokenStore};
 use crate::config::{self, Config};
 use crate::engine::Options;
@@ -206,14 +208,21 @@ impl Live {
         if let Some(u) = &opts.auth_url {
             config.miro.auth_url = u.clone();
         }
-        let endpoints =
-            Endpoints::new(&config.miro.auth_url, &config.miro.api_url).map_err(|e| {
-                let from = match (&opts.base_url, &opts.auth_url) {
-                    (Some(_), _) | (_, Some(_)) => "--base-url/--auth-url".to_string(),
-                    _ => format!("[miro] in {file}"),
+        let endpoints = Endpoints::checked(&config.miro.auth_url, &config.miro.api_url).map_err(
+            |(which, e)| {
+                // The flag when given, else the config key (the defaults are valid).
+                let (flag, given, key) = match which {
+                    EndpointUrl::Auth => ("--auth-url", opts.auth_url.is_some(), "auth_url"),
+                    EndpointUrl::Api => ("--base-url", opts.base_url.is_some(), "api_url"),
+                };
+                let from = if given {
+                    flag.to_string()
+                } else {
+                    format!("[miro] {key} in {file}")
                 };
                 anyhow!("{from}: {e}")
-            })?;
+            },
+        )?;
         // Credentials go only to the configured API host; say so when that is not Miro's, so
         // a typo in [miro] or --base-url is seen before a secret leaves (loopback is a
         // local stand-in).
@@ -373,7 +382,7 @@ impl Live {
             line = Secrets::from_flow(&flow).scrub(&line);
         }
         eprintln!("miro-oauth: Miro refused {what}: {line}");
-        let mut out = std::io::stdout().lock();
+        let mut out = render::stdout();
         if report.findings.is_empty() {
             writeln!(
                 out,
@@ -441,7 +450,7 @@ impl Live {
 
     /// Prints what was obtained: team, user, scopes, masked tokens, expiry, store path.
     fn summary(&self, t: &StoredToken, ctx: Option<&TokenContext>) -> Result<()> {
-        let mut out = std::io::stdout().lock();
+        let mut out = render::stdout();
         let team = ctx
             .map(|c| c.team.clone())
             .filter(|e| e.id.is_some() || e.name.is_some())
@@ -634,9 +643,48 @@ fn warn_unregistered(config: &Config, uri: &str) {
     }
 }
 
+/// For a URL given without its scheme (`localhost:3000/cb`, `127.0.0.1:3000/cb`,
+/// `app.example.com/cb`), the URL that was probably meant: `http://` in front for a loopback
+/// host, `https://` for another. The URL parser reads `localhost:` in the first as a scheme
+/// (and then finds no host) and refuses the others as relative.
+fn with_missing_scheme(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.contains("://") || t.starts_with(['/', '?', '#']) {
+        return None;
+    }
+    match Url::parse(t) {
+        Err(url::ParseError::RelativeUrlWithoutBase) => {}
+        // `localhost:3000/…`: the host taken as the scheme, the port as the path.
+        Ok(u) if u.cannot_be_a_base() && u.path().starts_with(|c: char| c.is_ascii_digit()) => {}
+        _ => return None,
+    }
+    let url = Url::parse(&format!("http://{t}")).ok()?;
+    let host = url.host()?;
+    let hostlike = url.port().is_some()
+        || is_loopback(&host)
+        || !matches!(host, Host::Domain(d) if !d.contains('.'));
+    if !hostlike {
+        return None;
+    }
+    let scheme = if is_loopback(&host) { "http" } else { "https" };
+    Some(format!("{scheme}://{t}"))
+}
+
+/// Refuses a URL flag given without its scheme, saying what was meant.
+fn require_scheme(flag: &str, text: &str) -> Result<()> {
+    match with_missing_scheme(text) {
+        Some(meant) => bail!(
+            "{flag} {text}: the scheme is missing (the URL parser finds no host in it); \
+             expected an absolute URL such as {meant}"
+        ),
+        None => Ok(()),
+    }
+}
+
 /// The loopback redirect URI `login` listens on.
 fn login_redirect(config: &Config, flag: Option<&str>) -> Result<Url> {
     if let Some(uri) = flag {
+        require_scheme("--redirect-uri", uri)?;
         warn_unregistered(config, uri);
         return Url::parse(uri).map_err(|e| {
             anyhow!("--redirect-uri {uri}: {e}; expected e.g. http://localhost:3000/callback")
@@ -677,6 +725,7 @@ fn exchange_redirect(
     callback: Option<&Url>,
 ) -> Result<String> {
     if let Some(uri) = flag {
+        require_scheme("--redirect-uri", uri)?;
         warn_unregistered(config, uri);
         return Ok(uri.to_string());
     }
@@ -774,7 +823,7 @@ pub fn login(args: &LoginArgs) -> Result<u8> {
         args.team_id.as_deref(),
     );
     {
-        let mut out = std::io::stdout().lock();
+        let mut out = render::stdout();
         if args.no_browser {
             eprintln!("Open this link in a browser to authorize the app:");
         } else if webbrowser::open(link.as_str()).is_ok() {
@@ -886,6 +935,15 @@ pub fn exchange(args: &ExchangeArgs) -> Result<u8> {
             )
         }
         (None, Some(u)) => {
+            // Not quoted: the URL holds the authorization code.
+            if let Some(meant) = with_missing_scheme(u) {
+                let path = meant.split(['?', '#']).next().unwrap_or(&meant);
+                bail!(
+                    "--callback-url: the scheme is missing (the URL parser finds no host in \
+                     it); expected the full URL the browser was redirected to, such as \
+                     {path}?code=…&state=…"
+                );
+            }
             let url = Url::parse(u.trim()).map_err(|e| {
                 anyhow!(
                     "--callback-url: {e}; expected the full URL the browser was redirected to, \
@@ -1017,7 +1075,7 @@ pub fn token_info(args: &TokenInfoArgs) -> Result<u8> {
             sent.response.status
         )
         })?;
-    let mut out = std::io::stdout().lock();
+    let mut out = render::stdout();
     writeln!(
         out,
         "Token:         {} ({}){}",
@@ -1075,7 +1133,7 @@ pub fn revoke(args: &RevokeArgs) -> Result<u8> {
         drop(lock);
         return live.refused("the revoke", &sent);
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = render::stdout();
     writeln!(
         out,
         "Revoked {} (its refresh token too; the app stays installed).",
@@ -1125,6 +1183,36 @@ mod tests {
         assert!(a
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+
+    #[test]
+    fn urls_without_scheme_are_recognised() {
+        for (text, meant) in [
+            ("localhost:3000/cb", Some("http://localhost:3000/cb")),
+            (
+                "127.0.0.1:3000/callback",
+                Some("http://127.0.0.1:3000/callback"),
+            ),
+            ("[::1]:8080/cb", Some("http://[::1]:8080/cb")),
+            ("localhost/cb", Some("http://localhost/cb")),
+            (
+                "app.example.com/oauth/cb",
+                Some("https://app.example.com/oauth/cb"),
+            ),
+            (
+                "localhost:3000/cb?code=x&state=y",
+                Some("http://localhost:3000/cb?code=x&state=y"),
+            ),
+            // Absolute, relative or custom-scheme URLs are left to the other checks.
+            ("http://localhost:3000/cb", None),
+            ("/callback", None),
+            ("callback", None),
+            ("com.example.app:/oauth", None),
+            ("myapp:callback", None),
+            ("", None),
+        ] {
+            assert_eq!(with_missing_scheme(text).as_deref(), meant, "{text}");
+        }
     }
 
     #[test]

@@ -130,12 +130,12 @@ pub enum StoreError {
         reason: String,
     },
     /// The lock was held too long by another process.
-    #[error("{path}: another miro-oauth process has held the token-store lock for {secs}s; expected it to finish (remove the lock file only if no miro-oauth is running)")]
+    #[error("{path}: another miro-oauth process has held the token-store lock for {}; expected it to finish (remove the lock file only if no miro-oauth is running)", wait_text(*waited))]
     LockTimeout {
         /// The lock file.
         path: String,
         /// How long we waited.
-        secs: u64,
+        waited: Duration,
     },
     /// A pending write could not be renamed into place; the new pair is kept in `pending`.
     #[error("{path}: cannot replace the token file; the new tokens are kept in {pending}, and the next miro-oauth run promotes them")]
@@ -147,6 +147,16 @@ pub enum StoreError {
         /// The OS error.
         source: std::io::Error,
     },
+}
+
+/// A wait for the lock message: milliseconds under a second (a whole-second count would say
+/// "0s"), else seconds to a tenth ("60s", "1.5s").
+fn wait_text(d: Duration) -> String {
+    if d < Duration::from_secs(1) {
+        return format!("{}ms", d.as_millis());
+    }
+    let secs = format!("{:.1}", d.as_secs_f64());
+    format!("{}s", secs.strip_suffix(".0").unwrap_or(&secs))
 }
 
 fn io(path: &Path, what: &'static str) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -212,7 +222,7 @@ impl TokenStore {
                     if start.elapsed() >= timeout {
                         return Err(StoreError::LockTimeout {
                             path: lock_path.display().to_string(),
-                            secs: timeout.as_secs(),
+                            waited: timeout,
                         });
                     }
                     std::thread::sleep(Duration::from_millis(25));

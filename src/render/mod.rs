@@ -24,6 +24,32 @@ pub enum Format {
     Github,
 }
 
+/// Standard output for the commands' results: a failed write says it was stdout that could
+/// not be written ("stdout: cannot write: No space left on device …"), where the OS error
+/// alone names no subject. The error keeps its kind, so a closed pipe is still recognised.
+pub struct Stdout(io::StdoutLock<'static>);
+
+/// Locks standard output (see [`Stdout`]).
+pub fn stdout() -> Stdout {
+    Stdout(io::stdout().lock())
+}
+
+fn stdout_error(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("stdout: cannot write: {e}"))
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(stdout_error)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(stdout_error)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(stdout_error)
+    }
+}
+
 /// How to render.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RenderOptions {

@@ -96,13 +96,7 @@ pub fn parse_curl(text: &str) -> Result<Vec<Request>, ParseError> {
         return Ok(requests);
     }
     match first_other {
-        Some(word) => Err(ParseError::new(
-            word.offset,
-            format!(
-                "'{}' is not a curl command; expected a command starting with curl",
-                shell::ellipsize(&word.text, 40)
-            ),
-        )),
+        Some(word) => Err(ParseError::new(word.offset, not_curl_message(&word.text))),
         None => Err(ParseError::new(
             0,
             "empty input; expected a curl command such as curl https://api.miro.com/v1/oauth/token",
@@ -133,6 +127,32 @@ pub fn looks_like_curl(text: &str) -> bool {
         return shell::is_curl_program(first);
     }
     false
+}
+
+/// Why the first word of a text holding no curl command is not `curl`, and what to do.
+///
+/// [`looks_like_curl`] sends a line starting `@curl` or a quoted `"curl …"` here, since the
+/// person meant a curl command; these get a message naming the fix. (Windows cmd reads `@`
+/// as echo off, so there `@curl` is a curl command and never reaches this.)
+fn not_curl_message(word: &str) -> String {
+    let shown = shell::ellipsize(word, 40);
+    let unquoted = word.trim_start_matches('@');
+    let program = unquoted.split_whitespace().next().unwrap_or("");
+    if !shell::is_curl_program(program) {
+        return format!("'{shown}' is not a curl command; expected a command starting with curl");
+    }
+    if unquoted.len() != program.len() {
+        format!(
+            "the whole command is quoted, so a shell would look for a program named \
+             '{shown}'; expected a command starting with curl: remove the quotes around it"
+        )
+    } else {
+        format!(
+            "a leading `@` hides a command's echo only in a Windows batch file or a Makefile, \
+             so a shell would look for a program named '{shown}'; expected a command starting \
+             with curl: remove the `@`"
+        )
+    }
 }
 
 /// A whole line that is only a comment, in any of the three dialects.

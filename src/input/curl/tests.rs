@@ -482,6 +482,29 @@ fn errors_with_offsets() {
         "{}",
         e.message
     );
+    // Text that detection takes for curl (see looks_like_curl) is told what to fix.
+    let e = err("@curl https://x/");
+    assert!(looks_like_curl("@curl https://x/"));
+    assert_eq!(e.offset, 0);
+    assert!(
+        e.message.contains(
+            "program named '@curl'; expected a command starting with curl: remove the `@`"
+        ),
+        "{}",
+        e.message
+    );
+    let e = err("'curl https://x/'");
+    assert!(looks_like_curl("'curl https://x/'"));
+    assert!(
+        e.message.starts_with("the whole command is quoted, so a shell would look for a program named 'curl https://x/'; expected a command starting with curl: remove the quotes around it"),
+        "{}",
+        e.message
+    );
+    // Windows cmd reads `@` as echo off.
+    assert_eq!(
+        parse_curl("@curl https://x/ ^\n  -d a=1\n").unwrap().len(),
+        1
+    );
     let e = err("curl --request POST \\\n@--url 'https://x/'");
     assert_eq!(e.offset, 22);
     assert!(e.message.contains("starts with '-'"), "{}", e.message);
