@@ -134,6 +134,15 @@ pub(crate) fn open_input(name: &str, path: &std::path::Path) -> Result<Opened, I
         let reader = std::io::BufReader::new(std::io::Cursor::new(head).chain(file));
         return Ok(Opened::Har(reader, total));
     }
+    if total > MAX_TEXT_INPUT && input::detect::is_utf16(&head) {
+        return Err(InputError::Unrecognised {
+            source_name: name.to_string(),
+            message: format!(
+                "UTF-16 text of {total} bytes: only UTF-8 is streamed, and UTF-16 is read whole up to {} MiB; expected UTF-8 (convert it: iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8.har)",
+                MAX_TEXT_INPUT >> 20
+            ),
+        });
+    }
     if total > MAX_TEXT_INPUT {
         return Err(InputError::too_large(name, total));
     }

@@ -893,6 +893,11 @@ pub fn redact_input(
     {
         redactor.collect_har(&text);
     }
+    // UTF-16 comes out as UTF-8: replacing secrets in the UTF-16 bytes is not done (their
+    // spellings are collected as UTF-8), and the lossy UTF-8 of UTF-16 would keep them.
+    if crate::input::detect::is_utf16(bytes) {
+        return Ok(redactor.redact(&text));
+    }
     // A BOM is kept: everything but the secrets is byte for byte (`to_text` checked UTF-8).
     let original = String::from_utf8_lossy(bytes);
     Ok(redactor.redact(&original))

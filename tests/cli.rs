@@ -396,3 +396,55 @@ fn several_inputs_are_one_flow() {
         .iter()
         .any(|f| f["rule"] == "authorization-denied" && f["location"]["input"] == 1));
 }
+
+/// UTF-16 with a BOM (what Windows PowerShell's `>` writes) is decoded: the same findings as
+/// the UTF-8 file, and `redact` writes the same UTF-8 copy (no secret survives in UTF-16).
+#[test]
+fn utf16_inputs_are_decoded() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for fixture in [
+        "fixtures/inputs/token-exchange.sh",
+        "fixtures/access-token-superseded/har-old-token-after-refresh.har",
+    ] {
+        let text = std::fs::read_to_string(root.join(fixture)).unwrap();
+        let utf8 = dir.path().join("utf8");
+        std::fs::write(&utf8, &text).unwrap();
+        let run = |args: &[&str], file: &std::path::Path| {
+            let out = Command::new(env!("CARGO_BIN_EXE_miro-oauth"))
+                .args(args)
+                .arg(file)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8(out.stdout).unwrap();
+            // The file's name is the only difference allowed.
+            let name = file.display().to_string();
+            (out.status.code(), stdout.replace(&name, "INPUT"))
+        };
+        let doctor = run(&["doctor", "--format", "json"], &utf8);
+        let redacted = run(&["redact", "--key", "k"], &utf8);
+        assert_eq!(doctor.0, Some(1), "{fixture}: {}", doctor.1);
+        for (bom, little) in [([0xff, 0xfe], true), ([0xfe, 0xff], false)] {
+            let mut bytes = bom.to_vec();
+            for u in text.encode_utf16() {
+                bytes.extend(if little {
+                    u.to_le_bytes()
+                } else {
+                    u.to_be_bytes()
+                });
+            }
+            let utf16 = dir.path().join("utf16");
+            std::fs::write(&utf16, &bytes).unwrap();
+            assert_eq!(
+                run(&["doctor", "--format", "json"], &utf16),
+                doctor,
+                "{fixture}"
+            );
+            assert_eq!(
+                run(&["redact", "--key", "k"], &utf16),
+                redacted,
+                "{fixture}"
+            );
+        }
+    }
+}

@@ -38,6 +38,9 @@
 //! src/error.rs:InputError::{Unreadable,Parse,Unrecognised}, ConfigError::* → via the cases here
 //! src/error.rs:ParseError Display "(at byte N)"  → lib_parse_error_display
 //! src/input/detect.rs:to_text NUL / invalid UTF-8 → input_nul_byte, input_invalid_utf8
+//! src/input/detect.rs:to_text gzip / zip / invalid UTF-16 → input_gzip, input_zip,
+//!                                        input_invalid_utf16
+//! src/lib.rs:open_input UTF-16 over 32 MiB        → utf16_input_too_large
 //! src/input/detect.rs:parse_input empty / unrecognised → input_blank, input_unrecognised
 //! src/input/url.rs:parse_urls not a URL / no URL  → lib_url_errors (unreachable from the CLI)
 //! src/input/url.rs:parse_urls whitespace          → url_whitespace
@@ -698,6 +701,34 @@ const DOCTOR_CASES: &[Case] = &[
         stdin: Some(b"curl https://api.miro.com/v1/oauth/token -d state=caf\xe9\n"),
         expect_stderr_contains: &[
             "miro-oauth: error: -:1:54: invalid UTF-8 (byte 0xe9); expected UTF-8 text (save the input as UTF-8)\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "input_gzip",
+        args: &["doctor", "-"],
+        stdin: Some(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"),
+        expect_stderr_contains: &[
+            "miro-oauth: error: -:1:1: gzip-compressed data; expected the uncompressed text: decompress it first (`gunzip -k FILE`, or `gzip -dc FILE | miro-oauth doctor -`)\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "input_zip",
+        args: &["redact", "-"],
+        stdin: Some(b"PK\x03\x04\x14\x00\x00\x00\x08\x00"),
+        expect_stderr_contains: &[
+            "miro-oauth: error: -:1:1: a zip archive (a zipped HAR, or a Fiddler .saz session); expected the text inside: unzip it and give the .har",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "input_invalid_utf16",
+        args: &["doctor", "-"],
+        // `curl x` in UTF-16LE, then a lone high surrogate.
+        stdin: Some(b"\xff\xfec\x00u\x00r\x00l\x00 \x00x\x00\n\x00y\x00\x00\xd8"),
+        expect_stderr_contains: &[
+            "miro-oauth: error: -:2:2: invalid UTF-16 at byte 18 (an unpaired surrogate or an odd byte count); expected UTF-8 or UTF-16 text (save the input as UTF-8)\n",
         ],
         ..CASE
     },
@@ -3299,4 +3330,26 @@ fn lib_exchange_without_code_or_callback() {
     let e = miro_oauth::live::exchange(&args).expect_err("neither --code nor --callback-url");
     assert_eq!(format!("{e:#}"), "give --code CODE or --callback-url URL");
     assert!(!dir.path().join("t.json").exists());
+}
+
+/// A UTF-16 file is read whole, so one over the cap is refused, saying how to convert it
+/// (instead of the message for an oversized curl command).
+#[test]
+fn utf16_input_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big = vec![0xff, 0xfe];
+    big.resize(miro_oauth::MAX_TEXT_INPUT as usize + 4, 0x20);
+    std::fs::write(dir.path().join("big.har"), &big).unwrap();
+    let mut cmd = bin();
+    cmd.current_dir(dir.path()).args(["doctor", "big.har"]);
+    let out = run(cmd, None);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "miro-oauth: error: big.har: UTF-16 text of {} bytes: only UTF-8 is streamed, and UTF-16 is read whole up to 32 MiB; expected UTF-8 (convert it: iconv -f UTF-16 -t UTF-8 FILE > FILE-utf8.har)",
+            big.len()
+        )),
+        "{}",
+        out.stderr
+    );
 }

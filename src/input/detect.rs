@@ -31,20 +31,70 @@ pub struct Parsed {
     pub har: Option<HarInfo>,
 }
 
-/// Bytes → text, refusing binary input with a position.
+/// True for UTF-16 text with its byte-order mark (what Windows PowerShell's `>` and
+/// `Out-File` write by default).
+pub fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff])
+}
+
+/// UTF-16 with a byte-order mark → text; on error, the text decoded so far and the offset
+/// of the bad unit in `bytes`.
+fn from_utf16(bytes: &[u8]) -> Result<String, (String, usize)> {
+    let little = bytes.starts_with(&[0xff, 0xfe]);
+    let body = &bytes[2..];
+    let units = body.chunks(2).map(|c| match c {
+        [a, b] if little => Some(u16::from_le_bytes([*a, *b])),
+        [a, b] => Some(u16::from_be_bytes([*a, *b])),
+        _ => None,
+    });
+    let mut out = String::with_capacity(body.len() / 2);
+    let mut done = 0;
+    // An odd last byte ends the units: it is reported after the chars before it.
+    let whole = units.map_while(|u| u);
+    for c in char::decode_utf16(whole) {
+        match c {
+            Ok(c) => {
+                done += c.len_utf16();
+                out.push(c);
+            }
+            Err(_) => return Err((out, 2 + 2 * done)),
+        }
+    }
+    if body.len() % 2 == 1 {
+        return Err((out, bytes.len() - 1));
+    }
+    Ok(out)
+}
+
+/// Bytes → text, refusing binary input with a position. UTF-8 (with or without a BOM) is
+/// taken as it is and UTF-16 with a BOM is decoded; compressed data and archives are named.
 pub fn to_text(source: &str, bytes: &[u8]) -> Result<String, InputError> {
+    if is_utf16(bytes) {
+        return match from_utf16(bytes) {
+            Ok(t) => refuse_nul(source, t),
+            Err((before, at)) => Err(ParseError::new(
+                before.len(),
+                format!(
+                    "invalid UTF-16 at byte {at} (an unpaired surrogate or an odd byte count); \
+                     expected UTF-8 or UTF-16 text (save the input as UTF-8)"
+                ),
+            )
+            .in_source(source, &before)),
+        };
+    }
+    let packed = if bytes.starts_with(&[0x1f, 0x8b]) {
+        Some("gzip-compressed data; expected the uncompressed text: decompress it first (`gunzip -k FILE`, or `gzip -dc FILE | miro-oauth doctor -`)")
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        Some("a zip archive (a zipped HAR, or a Fiddler .saz session); expected the text inside: unzip it and give the .har (Fiddler: File > Export Sessions > HTTPArchive)")
+    } else {
+        None
+    };
+    if let Some(message) = packed {
+        return Err(ParseError::new(0, message).in_source(source, ""));
+    }
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(t) => {
-            if let Some(i) = t.find('\0') {
-                return Err(ParseError::new(
-                    i,
-                    "binary data (a NUL byte); expected text: a curl command, URL, raw HTTP request or HAR file",
-                )
-                .in_source(source, t));
-            }
-            Ok(t.to_string())
-        }
+        Ok(t) => refuse_nul(source, t.to_string()),
         // Placed (line:column) at the bad byte, which the message names by value: a byte
         // offset as well would be a second, different number for the same place.
         Err(e) => {
@@ -61,6 +111,18 @@ pub fn to_text(source: &str, bytes: &[u8]) -> Result<String, InputError> {
             .in_source(source, &prefix))
         }
     }
+}
+
+/// Text with a NUL byte is binary data.
+fn refuse_nul(source: &str, t: String) -> Result<String, InputError> {
+    if let Some(i) = t.find('\0') {
+        return Err(ParseError::new(
+            i,
+            "binary data (a NUL byte); expected text: a curl command, URL, raw HTTP request or HAR file",
+        )
+        .in_source(source, &t));
+    }
+    Ok(t)
 }
 
 /// True when the bytes start (after a BOM and white space) like a HAR document: a JSON
