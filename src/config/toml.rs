@@ -889,24 +889,20 @@ mod tests {
     /// them (a key added to APP_KEYS or MIRO_KEYS but not handled there).
     #[test]
     fn entry_fallbacks_reject_unknown_keys() {
-        let text = "[app]\nclient_id = \"1\"\nredirect_uri = [\"https://a.example/cb\"]\n";
-        let expected = "m.toml:3:1: unknown key `redirect_uri` in [app]; did you mean `redirect_uris`? valid keys: client_id, client_secret_env, client_secret, redirect_uris, sdk_redirect_uri, scopes, expiring_tokens, uses_web_sdk, sdk_uri";
-        assert_eq!(entries(text).unwrap_err().to_string(), expected);
-        assert_eq!(
-            parse_toml(text, Path::new("m.toml"))
-                .unwrap_err()
-                .to_string(),
-            expected
-        );
-        let text = "[app]\nclient_id = \"1\"\n[miro]\napi_url = \"https://api.miro.com\"\n  client_id = \"2\"\n";
-        let expected = "m.toml:5:3: `client_id` belongs in [app], not [miro]; valid keys in [miro]: auth_url, api_url";
-        assert_eq!(entries(text).unwrap_err().to_string(), expected);
-        assert_eq!(
-            parse_toml(text, Path::new("m.toml"))
-                .unwrap_err()
-                .to_string(),
-            expected
-        );
+        for (text, expected) in [
+            (
+                "[app]\nclient_id = \"1\"\nredirect_uri = [\"https://a.example/cb\"]\n",
+                "m.toml:3:1: unknown key `redirect_uri` in [app]; did you mean `redirect_uris`? valid keys: client_id, client_secret_env, client_secret, redirect_uris, sdk_redirect_uri, scopes, expiring_tokens, uses_web_sdk, sdk_uri",
+            ),
+            (
+                "[app]\nclient_id = \"1\"\n[miro]\napi_url = \"https://api.miro.com\"\n  client_id = \"2\"\n",
+                "m.toml:5:3: `client_id` belongs in [app], not [miro]; valid keys in [miro]: auth_url, api_url",
+            ),
+        ] {
+            assert_eq!(entries(text).unwrap_err().to_string(), expected);
+            let via_parse = parse_toml(text, Path::new("m.toml")).unwrap_err();
+            assert_eq!(via_parse.to_string(), expected);
+        }
     }
 
     /// Every key step 2 lets through is one `app_entry` / `miro_entry` handle.
