@@ -103,7 +103,8 @@
 //! src/config/toml.rs:FileCtx::strings             → toml_list_item_wrong_type, toml_list_is_string,
 //!                                        toml_list_wrong_type
 //! src/config/toml.rs:FileCtx::boolean             → toml_bool_quoted, toml_bool_wrong_type
-//! src/config/manifest.rs:Manifest::yaml_error     → yaml_syntax, yaml_two_documents, yaml_duplicate_key
+//! src/config/manifest.rs:Manifest::yaml_error     → yaml_syntax, yaml_two_documents, yaml_duplicate_key,
+//!                                        yaml_alias_bomb
 //! src/config/manifest.rs:parse_manifest / no_manifest_keys → yaml_empty, yaml_list, yaml_scalar,
 //!                                        yaml_no_manifest_fields, yaml_toml_keys, yaml_toml_key
 //! src/config/manifest.rs:Manifest::string / strings → yaml_string_wrong_type,
@@ -279,6 +280,7 @@ const FILES: &[(&str, &[u8])] = &[
     ("config/toml-key.yaml", b"app:\n  name: My app\n"),
     ("config/toml-keys.yaml", b"client_id: \"3458764512345678901\"\nredirect_uris:\n  - https://app.example.com/oauth/callback\n"),
     ("config/two-documents.yaml", b"appName: My app\n---\nappName: Other app\n"),
+    ("config/alias-bomb.yaml", b"appName: x\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nredirectUris: *g\n"),
     ("config/typo-key.toml", b"[app]\nclient_id = \"3458764512345678901\"\nredirect_uri = [\"https://app.example.com/oauth/callback\"]\n"),
     ("config/unknown-key.toml", b"[app]\nclient_id = \"3458764512345678901\"\nwebhook_url = \"https://app.example.com/hook\"\n"),
     ("config/unknown-table.toml", b"[ap]\nclient_id = \"3458764512345678901\"\n"),
@@ -1505,6 +1507,14 @@ const DOCTOR_CASES: &[Case] = &[
         args: &["check", "--config", "config/duplicate-key.yaml"],
         expect_stderr_contains: &[
             "miro-oauth: error: config/duplicate-key.yaml:4:1: the key \"appName\" is repeated in the same mapping: expected each key once",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "yaml_alias_bomb",
+        args: &["check", "--config", "config/alias-bomb.yaml"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: config/alias-bomb.yaml:3:8: too many alias expansions (`*name` references that repeat anchored content many times over, a \"billion laughs\" document); expected a manifest that repeats little or no anchored content\n",
         ],
         ..CASE
     },

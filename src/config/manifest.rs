@@ -235,6 +235,12 @@ impl Manifest<'_> {
             let what = &message[at + "duplicate entry ".len()..];
             message = format!("{}{}", &message[..at], duplicate_key_message(what));
             find_duplicate_key(self.text).or(err.location().map(|l| l.index()))
+        } else if message.contains("repetition limit exceeded") {
+            message = "too many alias expansions (`*name` references that repeat anchored \
+                       content many times over, a \"billion laughs\" document); expected a \
+                       manifest that repeats little or no anchored content"
+                .to_string();
+            first_alias_offset(self.text).or(err.location().map(|l| l.index()))
         } else {
             err.location().map(|l| l.index())
         };
@@ -708,6 +714,26 @@ impl<'de> Visitor<'de> for KeyCheck<'_> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         IgnoredAny.visit_map(map).map(|_| ())
     }
+}
+
+/// Byte offset of the first alias (`*name` where a value starts), outside comments.
+fn first_alias_offset(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.split(" #").next().unwrap_or(line);
+        let b = content.as_bytes();
+        for i in 0..b.len() {
+            let starts_value = i == 0 || matches!(b[i - 1], b' ' | b'[' | b',' | b'{' | b'\t');
+            if b[i] == b'*'
+                && starts_value
+                && b.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+            {
+                return Some(offset + i);
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 #[cfg(test)]
