@@ -526,12 +526,20 @@ fn options(common: &CommonArgs) -> Result<Options> {
         })?),
         None => None,
     };
-    let listed = common
-        .select
+    // `--select "a, b"`: the space after a comma is not part of the id.
+    let trimmed = |ids: &[String]| ids.iter().map(|i| i.trim().to_string()).collect::<Vec<_>>();
+    let (select, ignore) = (trimmed(&common.select), trimmed(&common.ignore));
+    let listed = select
         .iter()
         .map(|id| ("--select", id))
-        .chain(common.ignore.iter().map(|id| ("--ignore", id)));
+        .chain(ignore.iter().map(|id| ("--ignore", id)));
     for (flag, id) in listed {
+        if id.is_empty() {
+            bail!(
+                "{flag}: an empty rule id (a doubled or trailing comma?); expected rule ids \
+                 separated by commas, such as {flag} code-reused,state-mismatch"
+            );
+        }
         if id != "ALL" && miro_oauth::rules::find(id).is_none() {
             bail!(
                 "{flag} {id}: unknown rule{}; see `miro-oauth rules` for the ids",
@@ -540,8 +548,8 @@ fn options(common: &CommonArgs) -> Result<Options> {
         }
     }
     Ok(Options {
-        select: common.select.clone(),
-        ignore: common.ignore.clone(),
+        select,
+        ignore,
         now,
         show_secrets: common.show_secrets,
     })

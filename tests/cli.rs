@@ -448,3 +448,36 @@ fn utf16_inputs_are_decoded() {
         }
     }
 }
+
+/// `--select "a, b"`: ids are trimmed, so the space after a comma selects the rule instead of
+/// failing as an unknown id.
+#[test]
+fn select_ids_are_trimmed() {
+    let out = Command::new(env!("CARGO_BIN_EXE_miro-oauth"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "doctor",
+            "--format",
+            "json",
+            "--select",
+            "token-exchange-from-browser, param-placement",
+        ])
+        .arg("fixtures/inputs/token-exchange.sh")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["param-placement", "token-exchange-from-browser"]);
+}

@@ -23,6 +23,7 @@
 //! src/cli.rs:input_text "no such file"             → input_missing_file, redact_input_missing
 //! src/cli.rs:options "--now …: not an RFC 3339"    → now_not_rfc3339
 //! src/cli.rs:options "unknown rule in --select"    → select_unknown_rule, ignore_unknown_rule
+//! src/cli.rs:options "an empty rule id"          → select_empty_id
 //! src/cli.rs:rules "`rules` prints human or json"  → rules_format_sarif
 //! src/cli.rs:explain "unknown rule" (+did you mean) → explain_typo, explain_unknown
 //! src/cli.rs:load_config/check, src/live/commands.rs:load_config
@@ -596,6 +597,14 @@ const DOCTOR_CASES: &[Case] = &[
         args: &["doctor", AUTHORIZE, "--now", "yesterday"],
         expect_stderr_contains: &[
             "miro-oauth: error: --now yesterday: not an RFC 3339 time (failed to parse four digit integer as year: invalid digit, expected 0-9 but got y); expected a date, time and UTC offset such as 2026-11-22T10:00:00Z\n",
+        ],
+        ..CASE
+    },
+    Case {
+        name: "select_empty_id",
+        args: &["doctor", AUTHORIZE, "--select", "code-reused,,state-mismatch"],
+        expect_stderr_contains: &[
+            "miro-oauth: error: --select: an empty rule id (a doubled or trailing comma?); expected rule ids separated by commas, such as --select code-reused,state-mismatch\n",
         ],
         ..CASE
     },
