@@ -53,6 +53,7 @@ fn label(kind: SecretKind) -> &'static str {
         SecretKind::Basic => "basic",
         // Not `token`: a placeholder inside a URL path would make it look like a token endpoint.
         SecretKind::Token => "secret",
+        SecretKind::Saml => "saml",
     }
 }
 
@@ -63,13 +64,14 @@ const FINGERPRINT_LEAD: usize = 8;
 /// Lower-case letters and digits, without `x` (`xxxx` reads as a hand-made redaction).
 const FINGERPRINT_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwyz";
 
-const KINDS: [SecretKind; 6] = [
+const KINDS: [SecretKind; 7] = [
     SecretKind::ClientSecret,
     SecretKind::Code,
     SecretKind::AccessToken,
     SecretKind::RefreshToken,
     SecretKind::Basic,
     SecretKind::Token,
+    SecretKind::Saml,
 ];
 
 /// Where the `MASKED-<kind>-` marker of a placeholder sits (byte range), if `v` has one; a
@@ -766,7 +768,12 @@ fn param_kind(name: &str) -> Option<SecretKind> {
         "code" => SecretKind::Code,
         "access_token" | "accessToken" => SecretKind::AccessToken,
         "refresh_token" | "refreshToken" => SecretKind::RefreshToken,
-        "id_token" | "password" | "passwd" | "client_assertion" => SecretKind::Token,
+        "id_token" | "password" | "passwd" | "client_assertion" | "X-Amz-Signature" => {
+            SecretKind::Token
+        }
+        // A SAML response is a signed assertion (a bearer credential while it is valid); a
+        // redirect-binding request carries its signature in `Signature`.
+        "SAMLResponse" | "Signature" => SecretKind::Saml,
         _ => return None,
     })
 }

@@ -24,6 +24,9 @@ pub enum SecretKind {
     Basic,
     /// Any other bearer-style credential (cookie value, unknown token).
     Token,
+    /// A SAML response (a signed assertion: a bearer credential until it expires) or the
+    /// `Signature` of a SAML redirect-binding request.
+    Saml,
 }
 
 impl SecretKind {
@@ -36,6 +39,7 @@ impl SecretKind {
             SecretKind::RefreshToken => "refresh_token",
             SecretKind::Basic => "basic",
             SecretKind::Token => "token",
+            SecretKind::Saml => "saml",
         }
     }
 }
@@ -378,6 +382,8 @@ fn secret_name(lower: &str) -> Option<SecretKind> {
         "refresh_token" | "refreshtoken" => SecretKind::RefreshToken,
         "id_token" | "token" | "password" | "passwd" | "secret" | "api_key" | "apikey"
         | "authorization" | "cookie" | "set-cookie" | "code_verifier" => SecretKind::Token,
+        "samlresponse" | "signature" => SecretKind::Saml,
+        "x-amz-signature" => SecretKind::Token,
         l if l.ends_with("_secret") || l.ends_with("-secret") => SecretKind::ClientSecret,
         l if l.ends_with("_token") || l.ends_with("-token") => SecretKind::Token,
         _ => return None,

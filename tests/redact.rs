@@ -375,3 +375,49 @@ fn streamed_har_redaction_equals_in_memory() {
         "{compared} compared, {replaced} with secrets"
     );
 }
+
+/// SAML: the response posted to the ACS URL (a signed assertion, usable as a credential while
+/// valid) and a redirect-binding request's `Signature` become `saml` placeholders of the same
+/// length; the unsigned `SAMLRequest`, `SigAlg` and `RelayState` stay.
+#[test]
+fn saml_response_and_signature_are_redacted() {
+    // Base64 of `<samlp:Response …><ds:SignatureValue>…` with `+`, `/` and `=` percent-encoded.
+    let response = "PHNhbWxwOlJlc3BvbnNlIElEPSJfYWJjIj48ZHM6U2lnbmF0dXJlVmFsdWU%2BcTdMbTJYdjlSdDRLcDhacw%3D%3D";
+    let signature = "kV8nR3tWq2Lm9Xp4Yz7Ab1Cd5Ef0Gh%2Bq7Lm2Xv9Rt4%2FKp8Zs3Wn6Yb1Hd%3D";
+    let http = format!(
+        "POST /sso/saml/acs HTTP/1.1\nHost: miro.com\nContent-Type: application/x-www-form-urlencoded\n\nSAMLResponse={response}&RelayState=board-42\n"
+    );
+    let url = format!(
+        "https://idp.example.com/sso?SAMLRequest=fZJNT8MwDIbvk%2Fgf&RelayState=board-42&SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&Signature={signature}\n"
+    );
+    for (name, text, secret) in [("acs.http", &http, response), ("idp.url", &url, signature)] {
+        let mut r = Redactor::new(KEY);
+        let out = redact_input(name, text.as_bytes(), &mut r).unwrap();
+        assert_eq!(out.len(), text.len(), "{out}");
+        // No 12-character run of the secret survives (escapes aside).
+        let plain = secret
+            .replace("%2B", "+")
+            .replace("%2F", "/")
+            .replace("%3D", "=");
+        for w in plain.as_bytes().windows(12) {
+            let w = std::str::from_utf8(w).unwrap();
+            if !w.contains(['+', '/', '=']) {
+                assert!(!out.contains(w), "{name}: `{w}` survives:\n{out}");
+            }
+        }
+        assert!(out.contains("MASKED-saml-"), "{name}: {out}");
+        assert!(out.contains("RelayState=board-42"), "{out}");
+        assert!(
+            r.summary().to_string().contains("saml 1"),
+            "{}",
+            r.summary()
+        );
+    }
+    let mut r = Redactor::new(KEY);
+    let out = redact_input("idp.url", url.as_bytes(), &mut r).unwrap();
+    assert!(out.contains("SAMLRequest=fZJNT8MwDIbvk%2Fgf&"), "{out}");
+    assert!(
+        out.contains("SigAlg=http%3A%2F%2Fwww.w3.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256&"),
+        "{out}"
+    );
+}
