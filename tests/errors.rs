@@ -152,6 +152,9 @@
 //!                                        group answers first) → lib_exchange_without_code_or_callback
 //! src/live/commands.rs:refresh                    → refresh_without_refresh_token
 //! src/live/commands.rs:token_info                 → token_info_answer_not_json (+ refused above)
+//! src/live/commands.rs:random_state "cannot get random bytes for state" (no OS random
+//!                                        source; injected) →
+//!                                        unit: commands.rs::state_without_random_source_fails
 //! src/live/client.rs:EndpointError::{Invalid,Insecure,NotABase} (via Endpoints::checked,
 //!                                        which says which URL) → the live_base_url_*,
 //!                                        live_auth_url_* and live_config_*_url_* cases above
@@ -170,19 +173,18 @@
 //!                                        live_token_file_is_dir, live_token_file_unwritable,
 //!                                        unit: store.rs::promoting_a_pending_file_fails,
 //!                                        creating_the_temporary_file_fails,
-//!                                        removing_the_token_file_fails
+//!                                        removing_the_token_file_fails,
+//!                                        "cannot lock" (flock failing other than would-block;
+//!                                        injected; Linux) → unit: store.rs::locking_fails,
+//!                                        "cannot fsync the temporary token file" (injected)
+//!                                        → unit: store.rs::fsyncing_the_temporary_file_fails
 //! src/live/store.rs:StoreError::{Invalid,Persist,LockTimeout} → live_token_file_corrupt,
 //!                                        live_token_file_not_replaceable, lib_store_lock_timeout
 //!
 //! Warnings (`miro-oauth: warning: …`, exit code unchanged) are not errors and not listed.
 //!
-//! Not covered (no test can reach them here; see the report): random_state's "cannot get
-//! random bytes for state" (getrandom fails only when the OS has no random source, which no
-//! test can take away without a seam), StoreError::Io "cannot lock" (flock(2) on a local file
-//! system fails only with EWOULDBLOCK, which is the LockTimeout case, or when the kernel is out
-//! of lock memory; the network and FUSE file systems that refuse locks are not at hand) and
-//! "cannot fsync the temporary token file" (fsync fails only with a device I/O error or a disk
-//! found full at write-back: it needs a faulty or full device).
+//! Not covered: none (the three OS failures no test can provoke, random_state, "cannot lock"
+//! and "cannot fsync", are injected through a function parameter in their unit tests).
 //!
 //! Messages that quote input could show a secret from it: the `secret_leak_*` tests pin the
 //! seven found (each message now names, not quotes, the part at fault, and the binary masks

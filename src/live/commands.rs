@@ -614,8 +614,16 @@ fn expiry_text(t: &StoredToken) -> String {
 
 /// A fresh `state`: 32 random bytes, base64url (facts §2: returned unchanged on the callback).
 fn random_state() -> Result<String> {
+    random_state_with(getrandom::fill)
+}
+
+/// [`random_state`] with the random source passed in (a test injects a failing one: the OS
+/// source cannot be taken away).
+fn random_state_with(
+    fill: impl FnOnce(&mut [u8]) -> Result<(), getrandom::Error>,
+) -> Result<String> {
     let mut buf = [0u8; 32];
-    getrandom::fill(&mut buf).map_err(|e| anyhow!("cannot get random bytes for state: {e}"))?;
+    fill(&mut buf).map_err(|e| anyhow!("cannot get random bytes for state: {e}"))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf))
 }
 
@@ -1183,6 +1191,16 @@ mod tests {
         assert!(a
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+    }
+
+    /// No random source: the message names what failed and why (as the binary prints it).
+    #[test]
+    fn state_without_random_source_fails() {
+        let e = random_state_with(|_| Err(getrandom::Error::UNSUPPORTED)).unwrap_err();
+        assert_eq!(
+            format!("{e:#}"),
+            "cannot get random bytes for state: getrandom: this target is not supported"
+        );
     }
 
     #[test]

@@ -205,6 +205,16 @@ impl TokenStore {
     /// Creates the directory (mode 0700 for the directories it creates), then takes the
     /// exclusive lock, waiting up to `timeout`.
     pub fn lock(&self, timeout: Duration) -> Result<StoreLock, StoreError> {
+        self.lock_with(timeout, fs4::FileExt::try_lock)
+    }
+
+    /// [`TokenStore::lock`] with the lock call passed in (a test injects a failure that no
+    /// local file system gives).
+    fn lock_with(
+        &self,
+        timeout: Duration,
+        try_lock: impl Fn(&File) -> Result<(), fs4::TryLockError>,
+    ) -> Result<StoreLock, StoreError> {
         let dir = self.dir();
         create_dir(&dir).map_err(io(&dir, "cannot create the token directory"))?;
         let lock_path = self.lock_path();
@@ -216,7 +226,7 @@ impl TokenStore {
             .map_err(io(&lock_path, "cannot open the lock file"))?;
         let start = Instant::now();
         loop {
-            match fs4::FileExt::try_lock(&file) {
+            match try_lock(&file) {
                 Ok(()) => break,
                 Err(fs4::TryLockError::WouldBlock) => {
                     if start.elapsed() >= timeout {
@@ -321,6 +331,16 @@ impl StoreLock {
     /// Replaces the stored tokens atomically: write a temporary file (0600) in the same
     /// directory, fsync it, rename it over the store, fsync the directory.
     pub fn save(&self, token: &StoredToken) -> Result<(), StoreError> {
+        self.save_with(token, File::sync_all)
+    }
+
+    /// [`StoreLock::save`] with the fsync of the temporary file passed in (a test injects a
+    /// failure: a real one needs a faulty or full device).
+    fn save_with(
+        &self,
+        token: &StoredToken,
+        sync: impl FnOnce(&File) -> std::io::Result<()>,
+    ) -> Result<(), StoreError> {
         let dir = self.store.dir();
         let path = &self.store.path;
         let mut json = serde_json::to_string_pretty(token).expect("a token record serializes");
@@ -334,9 +354,7 @@ impl StoreLock {
             .map_err(io(&dir, "cannot create a temporary token file"))?;
         tmp.write_all(json.as_bytes())
             .map_err(io(tmp.path(), "cannot write the temporary token file"))?;
-        tmp.as_file()
-            .sync_all()
-            .map_err(io(tmp.path(), "cannot fsync the temporary token file"))?;
+        sync(tmp.as_file()).map_err(io(tmp.path(), "cannot fsync the temporary token file"))?;
         if std::env::var_os(CRASH_BEFORE_RENAME_ENV).is_some_and(|v| !v.is_empty()) {
             // Test hook: die like a crash would (no destructors, so the temporary file stays).
             std::process::exit(70);
@@ -571,6 +589,66 @@ mod tests {
         // No file at all is not an error: there is nothing to remove.
         fs::remove_dir_all(&path).unwrap();
         assert!(lock.remove().is_ok());
+    }
+
+    /// The lock call fails with something other than "would block" (ENOLCK: the kernel is
+    /// out of lock memory): reported at once, not waited out as a held lock.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn locking_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("t.json"));
+        let calls = std::cell::Cell::new(0);
+        let e = store
+            .lock_with(Duration::from_secs(1), |_| {
+                calls.set(calls.get() + 1);
+                Err(fs4::TryLockError::Error(std::io::Error::from_raw_os_error(
+                    37,
+                )))
+            })
+            .err()
+            .expect("the lock fails");
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(e)),
+            format!(
+                "{}: cannot lock: No locks available (os error 37)",
+                store.lock_path().display()
+            )
+        );
+        assert_eq!(calls.get(), 1);
+    }
+
+    /// The fsync of the temporary file fails (EIO): the stored pair is untouched and the
+    /// temporary file is not left to be promoted later.
+    #[cfg(unix)]
+    #[test]
+    fn fsyncing_the_temporary_file_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = TokenStore::new(dir.path().join("t.json"));
+        let lock = store.lock(Duration::from_secs(1)).unwrap();
+        let old = token("old", "2026-01-01T00:00:00Z");
+        lock.save(&old).unwrap();
+        let mut pending = None;
+        let e = lock
+            .save_with(&token("new", "2026-01-02T00:00:00Z"), |f| {
+                pending = fs::read_dir(dir.path())
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .find(|p| p.extension().is_some_and(|x| x == "pending"));
+                assert!(f.metadata().unwrap().len() > 0);
+                Err(std::io::Error::from_raw_os_error(5))
+            })
+            .unwrap_err();
+        let pending = pending.expect("the temporary file exists at the fsync");
+        assert_eq!(
+            format!("{:#}", anyhow::Error::from(e)),
+            format!(
+                "{}: cannot fsync the temporary token file: Input/output error (os error 5)",
+                pending.display()
+            )
+        );
+        assert!(!pending.exists());
+        assert_eq!(lock.load().unwrap().token, Some(old));
     }
 
     #[test]
