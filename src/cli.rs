@@ -248,12 +248,7 @@ fn redact(args: RedactArgs) -> Result<ExitCode> {
     let mut path = Path::new(&args.input).to_path_buf();
     // Stdin holding a HAR is spooled and streamed like a file.
     let mut _spool = None;
-    let prepared = if args.input == "-" || is_stream(&path) {
-        let (name, read) = if args.input == "-" {
-            ("-".to_string(), read_stdin(&mut false)?)
-        } else {
-            (path.display().to_string(), open_stream(&path)?)
-        };
+    let prepared = if let Some((name, read)) = read_streamed(&args.input, &mut false)? {
         match read {
             Stdin::Har(spool) => {
                 path = spool.path().to_path_buf();
@@ -377,15 +372,23 @@ fn read_stream(name: &str, stream: &mut dyn Read) -> Result<Stdin> {
     Ok(Stdin::Text(buf))
 }
 
-/// Opens a stream path (see [`is_stream`]) and reads it.
-fn open_stream(path: &Path) -> Result<Stdin> {
+/// An INPUT that is read as a stream: `-` (stdin) or a path that [`is_stream`]; `None` for
+/// anything else (a file, inline text). Shared by `doctor` and `redact`.
+fn read_streamed(arg: &OsString, stdin_used: &mut bool) -> Result<Option<(String, Stdin)>> {
+    if arg == "-" {
+        return Ok(Some(("-".to_string(), read_stdin(stdin_used)?)));
+    }
+    let path = Path::new(arg);
+    if !is_stream(path) {
+        return Ok(None);
+    }
     let name = path.display().to_string();
     let mut file =
         std::fs::File::open(path).map_err(|e| miro_oauth::error::InputError::Unreadable {
             source_name: name.clone(),
             reason: e.to_string(),
         })?;
-    read_stream(&name, &mut file)
+    Ok(Some((name.clone(), read_stream(&name, &mut file)?)))
 }
 
 /// Reads a whole file (or stream), refused above [`miro_oauth::MAX_TEXT_INPUT`].
@@ -565,13 +568,7 @@ fn doctor(args: DoctorArgs) -> Result<ExitCode> {
         // Files are handed to the library by path, so a HAR is streamed, never held whole.
         if arg != "-" && Path::new(arg).is_file() {
             sources.push(miro_oauth::Source::File(Path::new(arg).to_path_buf()));
-        } else if arg == "-" || is_stream(Path::new(arg)) {
-            let (name, read) = if arg == "-" {
-                ("-".to_string(), read_stdin(&mut stdin_used)?)
-            } else {
-                let p = Path::new(arg);
-                (p.display().to_string(), open_stream(p)?)
-            };
+        } else if let Some((name, read)) = read_streamed(arg, &mut stdin_used)? {
             match read {
                 Stdin::Har(spool) => {
                     sources.push(miro_oauth::Source::NamedFile(
