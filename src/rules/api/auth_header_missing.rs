@@ -105,25 +105,18 @@ fn check(cx: &mut Cx<'_>) {
         let code = error_code(ex.response.as_ref());
         let not_provided = code.as_deref() == Some("tokenNotProvided");
         let status = ex.response.as_ref().map(|r| r.status).unwrap_or(0);
+        // `-H @file`, `-K file`, `--netrc` (curl only): the credential may be in a file the
+        // capture does not show.
+        let unseen = ex.request.curl.as_ref().map(|c| c.unseen.join(", "));
+        if let Some(unseen) = unseen.filter(|u| !u.is_empty() && !not_provided) {
+            cx.skip(format!(
+                "the curl command takes headers or credentials from a file this tool cannot see ({unseen}); give the request as sent (curl -v output, raw HTTP or a HAR)"
+            ));
+            continue;
+        }
         match input_kind(cx, &ex) {
             Some(InputKind::Har) if !not_provided && !shows_auth(ex.input) => {
                 cx.skip("the HAR shows no Authorization or Cookie header at all (likely exported sanitized); re-export it with \"Export HAR (with sensitive data)\"");
-                continue;
-            }
-            // `-H @file`, `-K file`, `--netrc`: the credential may be in a file not shown.
-            Some(InputKind::Curl)
-                if !not_provided
-                    && ex
-                        .request
-                        .curl
-                        .as_ref()
-                        .is_some_and(|c| !c.unseen.is_empty()) =>
-            {
-                let unseen = ex.request.curl.as_ref().map(|c| c.unseen.join(", "));
-                cx.skip(format!(
-                    "the curl command takes headers or credentials from a file this tool cannot see ({}); give the request as sent (curl -v output, raw HTTP or a HAR)",
-                    unseen.unwrap_or_default()
-                ));
                 continue;
             }
             // A bare URL carries no headers: only Miro's answer can tell.
