@@ -42,16 +42,17 @@ pub fn is_utf16(bytes: &[u8]) -> bool {
 fn from_utf16(bytes: &[u8]) -> Result<String, (String, usize)> {
     let little = bytes.starts_with(&[0xff, 0xfe]);
     let body = &bytes[2..];
-    let units = body.chunks(2).map(|c| match c {
-        [a, b] if little => Some(u16::from_le_bytes([*a, *b])),
-        [a, b] => Some(u16::from_be_bytes([*a, *b])),
-        _ => None,
+    // An odd last byte is left out of the units and reported after the chars before it.
+    let units = body.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
     });
     let mut out = String::with_capacity(body.len() / 2);
     let mut done = 0;
-    // An odd last byte ends the units: it is reported after the chars before it.
-    let whole = units.map_while(|u| u);
-    for c in char::decode_utf16(whole) {
+    for c in char::decode_utf16(units) {
         match c {
             Ok(c) => {
                 done += c.len_utf16();
